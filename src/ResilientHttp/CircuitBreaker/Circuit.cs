@@ -1,0 +1,143 @@
+namespace ResilientHttp;
+
+/// <summary>
+/// C2–C4, C7: the state machine of one host's circuit. A closed circuit is read and counted with
+/// interlocked operations only; the lock is taken for transitions, held briefly, and never around I/O or
+/// logging. Time is a timestamp of the client's <see cref="TimeProvider"/>, passed in.
+/// </summary>
+internal sealed class Circuit
+{
+    private readonly Lock _gate = new();
+    private int _state;               // CircuitState; written under _gate, read lock-free.
+    private int _consecutiveFailures; // counted lock-free while closed.
+    private long _openUntil;          // written under _gate.
+
+    public CircuitState State => (CircuitState)Volatile.Read(ref _state);
+
+    public int ConsecutiveFailures => Volatile.Read(ref _consecutiveFailures);
+
+    /// <summary>Asks to send one attempt at <paramref name="now"/>.</summary>
+    /// <param name="now">The current timestamp.</param>
+    /// <param name="time">The clock the timestamps come from.</param>
+    /// <param name="retryAfter">When refused, the time until the next probe is allowed (zero while one is in flight).</param>
+    /// <param name="transition">The state change made, if any.</param>
+    public CircuitPermit TryEnter(long now, TimeProvider time, out TimeSpan retryAfter, out CircuitTransition transition)
+    {
+        retryAfter = TimeSpan.Zero;
+        transition = CircuitTransition.None;
+        if (Volatile.Read(ref _state) == (int)CircuitState.Closed)
+        {
+            return CircuitPermit.Pass;
+        }
+
+        lock (_gate)
+        {
+            switch ((CircuitState)_state)
+            {
+                case CircuitState.Closed:
+                    return CircuitPermit.Pass;
+                case CircuitState.Open when now >= _openUntil:
+                    _state = (int)CircuitState.HalfOpen;
+                    transition = CircuitTransition.HalfOpened;
+                    return CircuitPermit.Probe;
+                case CircuitState.Open:
+                    retryAfter = time.GetElapsedTime(now, _openUntil);
+                    return CircuitPermit.Refused;
+                default:
+                    return CircuitPermit.Refused;
+            }
+        }
+    }
+
+    /// <summary>Reports how an allowed attempt ended.</summary>
+    /// <param name="permit">The permit the attempt was given.</param>
+    /// <param name="verdict">How its outcome counts.</param>
+    /// <param name="now">The current timestamp.</param>
+    /// <param name="options">The breaker options in force now.</param>
+    /// <param name="time">The clock the timestamps come from.</param>
+    /// <returns>The state change made, if any.</returns>
+    public CircuitTransition Report(CircuitPermit permit, BreakerVerdict verdict, long now, CircuitBreakerOptions options, TimeProvider time)
+    {
+        if (permit == CircuitPermit.Probe)
+        {
+            lock (_gate)
+            {
+                return ReportProbe_NeedsLock(verdict, now, options, time);
+            }
+        }
+
+        if (permit != CircuitPermit.Pass)
+        {
+            return CircuitTransition.None;
+        }
+
+        switch (verdict)
+        {
+            case BreakerVerdict.Success:
+                // Read before writing: a healthy host's successes leave the cache line alone.
+                if (Volatile.Read(ref _consecutiveFailures) != 0)
+                {
+                    Interlocked.Exchange(ref _consecutiveFailures, 0);
+                }
+
+                return CircuitTransition.None;
+            case BreakerVerdict.Failure:
+                // A failure that completes after the circuit opened belongs to the past: it neither
+                // extends the break nor counts toward the next one.
+                if (Volatile.Read(ref _state) != (int)CircuitState.Closed ||
+                    Interlocked.Increment(ref _consecutiveFailures) < options.FailureThreshold)
+                {
+                    return CircuitTransition.None;
+                }
+
+                lock (_gate)
+                {
+                    if (_state != (int)CircuitState.Closed || _consecutiveFailures < options.FailureThreshold)
+                    {
+                        return CircuitTransition.None;
+                    }
+
+                    Open_NeedsLock(now, options, time);
+                    return CircuitTransition.Opened;
+                }
+
+            default:
+                return CircuitTransition.None;
+        }
+    }
+
+    private CircuitTransition ReportProbe_NeedsLock(BreakerVerdict verdict, long now, CircuitBreakerOptions options, TimeProvider time)
+    {
+        if (_state != (int)CircuitState.HalfOpen)
+        {
+            return CircuitTransition.None;
+        }
+
+        switch (verdict)
+        {
+            case BreakerVerdict.Failure:
+                Open_NeedsLock(now, options, time);
+                return CircuitTransition.Reopened;
+            case BreakerVerdict.Abandoned:
+                // The probe learned nothing: let the next call probe at once rather than stay half-open.
+                _state = (int)CircuitState.Open;
+                _openUntil = now;
+                return CircuitTransition.ProbeAbandoned;
+            default:
+                // The host answered (even a 4xx or a 429 is an answer): it is up again.
+                _consecutiveFailures = 0;
+                _state = (int)CircuitState.Closed;
+                return CircuitTransition.Closed;
+        }
+    }
+
+    private void Open_NeedsLock(long now, CircuitBreakerOptions options, TimeProvider time)
+    {
+        _state = (int)CircuitState.Open;
+        _consecutiveFailures = 0;
+        _openUntil = now + ToTimestampTicks(options.BreakDuration, time);
+    }
+
+    private static long ToTimestampTicks(TimeSpan duration, TimeProvider time) =>
+        (long)(duration.Ticks * ((double)time.TimestampFrequency / TimeSpan.TicksPerSecond));
+}

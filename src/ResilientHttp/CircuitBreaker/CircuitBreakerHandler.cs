@@ -1,0 +1,102 @@
+namespace ResilientHttp;
+
+/// <summary>
+/// C1–C4: sits behind the retry handler and sees every attempt. Refuses a call at once, without touching
+/// the network, while its host's circuit is open; lets one probe through after the break.
+/// </summary>
+internal sealed class CircuitBreakerHandler(ClientState client) : DelegatingHandler
+{
+    private readonly TimeProvider _time = client.Time;
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ResilientHttpOptions options = client.Options;
+        if (!options.CircuitBreaker.Enabled)
+        {
+            return base.SendAsync(request, cancellationToken);
+        }
+
+        CallContext? call = request.Options.TryGetValue(CallContext.Key, out CallContext? known) ? known : null;
+        HostState host = call?.Host ?? client.Hosts.Get(
+            request.RequestUri is { IsAbsoluteUri: true } uri ? uri : throw new InvalidOperationException("ResilientHttp needs an absolute request URI."),
+            options);
+        CancellationToken callerToken = call?.CallerToken ?? cancellationToken;
+
+        CircuitPermit permit = host.Circuit.TryEnter(_time.GetTimestamp(), _time, out TimeSpan retryAfter, out CircuitTransition transition);
+        LogTransition(host, transition, options.CircuitBreaker);
+        if (permit == CircuitPermit.Refused)
+        {
+            Log.CallRefused(client.Logger, client.Name, request.Method.Method, host.Authority, request.RequestUri!.AbsolutePath, retryAfter.TotalMilliseconds);
+            return Task.FromException<HttpResponseMessage>(new CircuitOpenException(host.Authority, retryAfter));
+        }
+
+        Task<HttpResponseMessage> send;
+        try
+        {
+            send = base.SendAsync(request, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            Report(host, permit, ex, callerToken);
+            throw;
+        }
+
+        // The success path of an inner handler that completed at once needs no async state machine.
+        if (send.IsCompletedSuccessfully)
+        {
+            Report(host, permit, AttemptOutcome.Status((int)send.Result.StatusCode));
+            return send;
+        }
+
+        return AwaitAndReportAsync(send, host, permit, callerToken);
+    }
+
+    private async Task<HttpResponseMessage> AwaitAndReportAsync(Task<HttpResponseMessage> send, HostState host, CircuitPermit permit, CancellationToken callerToken)
+    {
+        try
+        {
+            HttpResponseMessage response = await send.ConfigureAwait(false);
+            Report(host, permit, AttemptOutcome.Status((int)response.StatusCode));
+            return response;
+        }
+        catch (Exception ex)
+        {
+            Report(host, permit, ex, callerToken);
+            throw;
+        }
+    }
+
+    private void Report(HostState host, CircuitPermit permit, Exception ex, CancellationToken callerToken) =>
+        Report(host, permit, AttemptOutcome.Of(OutcomeClassifier.ClassifyException(ex, callerToken.IsCancellationRequested)));
+
+    private void Report(HostState host, CircuitPermit permit, AttemptOutcome outcome)
+    {
+        // Options are read again: a reload during a long attempt applies to its report.
+        CircuitBreakerOptions options = client.Options.CircuitBreaker;
+        BreakerVerdict verdict = OutcomeClassifier.ForBreaker(outcome, options);
+        CircuitTransition transition = host.Circuit.Report(permit, verdict, _time.GetTimestamp(), options, _time);
+        LogTransition(host, transition, options);
+    }
+
+    private void LogTransition(HostState host, CircuitTransition transition, CircuitBreakerOptions options)
+    {
+        switch (transition)
+        {
+            case CircuitTransition.Opened:
+                Log.CircuitOpened(client.Logger, client.Name, host.Authority, options.FailureThreshold, options.BreakDuration.TotalMilliseconds);
+                break;
+            case CircuitTransition.HalfOpened:
+                Log.CircuitHalfOpened(client.Logger, client.Name, host.Authority);
+                break;
+            case CircuitTransition.Reopened:
+                Log.CircuitReopened(client.Logger, client.Name, host.Authority, options.BreakDuration.TotalMilliseconds);
+                break;
+            case CircuitTransition.Closed:
+                Log.CircuitClosed(client.Logger, client.Name, host.Authority);
+                break;
+            case CircuitTransition.ProbeAbandoned:
+                Log.CircuitProbeAbandoned(client.Logger, client.Name, host.Authority);
+                break;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+namespace ResilientHttp;
+
+/// <summary>A circuit breaker per client name and host (scheme://host:port).</summary>
+public sealed class CircuitBreakerOptions
+{
+    /// <summary>Gets or sets a value indicating whether the breaker is used.</summary>
+    /// <value>
+    /// <see langword="true"/> by default. First-party dependencies whose failures you would rather see than
+    /// shed often turn it off.
+    /// </value>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Gets or sets how many consecutive failures open the circuit.</summary>
+    /// <value>5 by default; 1 to 1,000.</value>
+    public int FailureThreshold { get; set; } = 5;
+
+    /// <summary>Gets or sets how long an open circuit refuses calls before it lets one probe through.</summary>
+    /// <value>30 s by default; 1 ms to 1 day.</value>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets the response status codes that count as failures. Network errors and attempt timeouts
+    /// always do; other statuses, 429 among them, count as neither success nor failure.
+    /// </summary>
+    /// <value>500, 502, 503 and 504 by default; codes 100 to 599. A list set in configuration replaces this one.</value>
+    public IList<int> FailureStatusCodes { get; set; } = [500, 502, 503, 504];
+
+    /// <summary>
+    /// Gets or sets the most hosts whose state is kept for one client. Idle closed entries are evicted
+    /// first; open and half-open ones never are.
+    /// </summary>
+    /// <value>1,024 by default; 1 to 1,000,000.</value>
+    public int MaxTrackedHosts { get; set; } = 1024;
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ResilientHttp;
+
+/// <summary>
+/// K1: binds a client's options from <c>ResilientHttp:Defaults</c> overlaid by
+/// <c>ResilientHttp:Clients:&lt;name&gt;</c>, or from the section given for that client. Runs before any
+/// code configuration. Problems are recorded on the options for the validator to report, all at once.
+/// </summary>
+internal sealed class ConfigureFromConfiguration(IServiceProvider services, IEnumerable<ClientConfigurationSection> sections)
+    : IConfigureNamedOptions<ResilientHttpOptions>
+{
+    public const string RootSection = "ResilientHttp";
+
+    public void Configure(ResilientHttpOptions options) => Configure(Options.DefaultName, options);
+
+    public void Configure(string? name, ResilientHttpOptions options)
+    {
+        name ??= Options.DefaultName;
+        ClientConfigurationSection? given = sections.LastOrDefault(s => s.ClientName == name) ?? sections.LastOrDefault(s => s.ClientName is null);
+        if (given is not null)
+        {
+            Bind(given.Section, options);
+            return;
+        }
+
+        if (services.GetService<IConfiguration>() is { } configuration)
+        {
+            Bind(configuration.GetSection($"{RootSection}:Defaults"), options);
+            if (name.Length > 0)
+            {
+                Bind(configuration.GetSection($"{RootSection}:Clients:{name}"), options);
+            }
+        }
+    }
+
+    private static void Bind(IConfiguration section, ResilientHttpOptions options)
+    {
+        int before = options.ConfigurationErrors.Count;
+        OptionsSchema.Check(section, options.ConfigurationErrors, options.KeyPaths);
+        if (options.ConfigurationErrors.Count > before)
+        {
+            return;
+        }
+
+        // A list set in configuration replaces the default list instead of adding to it.
+        if (section.GetSection("Retry:RetryStatusCodes").Exists())
+        {
+            options.Retry.RetryStatusCodes = [];
+        }
+
+        if (section.GetSection("CircuitBreaker:FailureStatusCodes").Exists())
+        {
+            options.CircuitBreaker.FailureStatusCodes = [];
+        }
+
+        section.GetSection("Retry").Bind(options.Retry, binder => binder.ErrorOnUnknownConfiguration = true);
+        section.GetSection("CircuitBreaker").Bind(options.CircuitBreaker, binder => binder.ErrorOnUnknownConfiguration = true);
+        options.AttemptTimeout = ReadOptionalDuration(section, "AttemptTimeout", options.AttemptTimeout);
+        options.TotalTimeout = ReadOptionalDuration(section, "TotalTimeout", options.TotalTimeout);
+    }
+
+    // "null", "" , "None" and "Infinite" all mean no limit; the schema check has vetted the rest.
+    private static TimeSpan? ReadOptionalDuration(IConfiguration section, string key, TimeSpan? current)
+    {
+        IConfigurationSection value = section.GetSection(key);
+        if (value.Value is null)
+        {
+            return current;
+        }
+
+        return OptionsSchema.MeansNone(value.Value) ? null : TimeSpan.Parse(value.Value, CultureInfo.InvariantCulture);
+    }
+}

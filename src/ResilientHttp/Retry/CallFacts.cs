@@ -1,0 +1,7 @@
+namespace ResilientHttp;
+
+/// <summary>What is known about a call before its first send and does not change between attempts.</summary>
+/// <param name="RetriesAllowed">Retries are on for the client and not turned off for this call.</param>
+/// <param name="SafeToResend">A resend cannot duplicate an effect (R5): idempotent method, key, policy or declaration.</param>
+/// <param name="BodyReplayable">Every attempt can send the whole body (R6).</param>
+internal readonly record struct CallFacts(bool RetriesAllowed, bool SafeToResend, bool BodyReplayable);

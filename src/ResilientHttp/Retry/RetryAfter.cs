@@ -1,0 +1,98 @@
+using System.Net.Http.Headers;
+
+using System.Globalization;
+
+namespace ResilientHttp;
+
+/// <summary>
+/// R4: reads a <c>Retry-After</c> value (RFC 9110 §10.2.3: delta-seconds or an HTTP-date). Pure functions
+/// that never throw: a malformed, negative, fractional or past value is "no usable value".
+/// </summary>
+internal static class RetryAfter
+{
+    // The three HTTP-date forms a recipient must accept (RFC 9110 §5.6.7): IMF-fixdate, RFC 850, asctime.
+    private static readonly string[] HttpDateFormats =
+    [
+        "ddd, dd MMM yyyy HH:mm:ss 'GMT'",
+        "dddd, dd-MMM-yy HH:mm:ss 'GMT'",
+        "ddd MMM d HH:mm:ss yyyy",
+        "ddd MMM  d HH:mm:ss yyyy",
+    ];
+
+    // Longer values are not a wait anyone will honour, and keep the parse free of overflow.
+    private const int MaxDigits = 15;
+
+    /// <summary>Reads the <c>Retry-After</c> of a response, measuring an HTTP-date against the response's own <c>Date</c>.</summary>
+    /// <param name="response">The response.</param>
+    /// <param name="now">The current time, used when the response has no valid <c>Date</c>.</param>
+    /// <returns>The wait the host asked for, or <see langword="null"/> when there is no usable value.</returns>
+    public static TimeSpan? Read(HttpResponseMessage response, DateTimeOffset now)
+    {
+        // NonValidated: no parsing, no exception, whatever the server sent.
+        if (!response.Headers.NonValidated.TryGetValues("Retry-After", out HeaderStringValues values) || values.Count != 1)
+        {
+            return null;
+        }
+
+        string? date = response.Headers.NonValidated.TryGetValues("Date", out HeaderStringValues dates) && dates.Count == 1
+            ? dates.ToString()
+            : null;
+        return Parse(values.ToString(), date, now);
+    }
+
+    /// <summary>Parses a <c>Retry-After</c> value.</summary>
+    /// <param name="value">The header value as sent.</param>
+    /// <param name="responseDate">The response's <c>Date</c> header as sent, if any.</param>
+    /// <param name="now">The local current time, used when <paramref name="responseDate"/> is absent or invalid.</param>
+    /// <returns>The wait, or <see langword="null"/> when the value is malformed or in the past.</returns>
+    public static TimeSpan? Parse(string? value, string? responseDate, DateTimeOffset now)
+    {
+        ReadOnlySpan<char> text = value.AsSpan().Trim();
+        if (text.IsEmpty)
+        {
+            return null;
+        }
+
+        if (char.IsAsciiDigit(text[0]))
+        {
+            return ParseSeconds(text);
+        }
+
+        if (!TryParseHttpDate(text, out DateTimeOffset retryAt))
+        {
+            return null;
+        }
+
+        DateTimeOffset reference = TryParseHttpDate(responseDate.AsSpan().Trim(), out DateTimeOffset sent) ? sent : now;
+        TimeSpan wait = retryAt - reference;
+        return wait > TimeSpan.Zero ? wait : null;
+    }
+
+    private static TimeSpan? ParseSeconds(ReadOnlySpan<char> text)
+    {
+        foreach (char c in text)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return null;
+            }
+        }
+
+        ReadOnlySpan<char> digits = text.TrimStart('0');
+        if (digits.Length > MaxDigits)
+        {
+            return TimeSpan.MaxValue;
+        }
+
+        long seconds = digits.IsEmpty ? 0 : long.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
+        return seconds >= (long)TimeSpan.MaxValue.TotalSeconds ? TimeSpan.MaxValue : TimeSpan.FromSeconds(seconds);
+    }
+
+    private static bool TryParseHttpDate(ReadOnlySpan<char> text, out DateTimeOffset value) =>
+        DateTimeOffset.TryParseExact(
+            text,
+            HttpDateFormats,
+            CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces,
+            out value);
+}

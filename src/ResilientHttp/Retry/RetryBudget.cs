@@ -1,0 +1,62 @@
+namespace ResilientHttp;
+
+/// <summary>
+/// R9: a token bucket for one client name and host. It starts full; each successful call adds
+/// <see cref="RetryBudgetOptions.Ratio"/> up to <see cref="RetryBudgetOptions.Capacity"/>; a retry costs one
+/// token. Lock-free: a few interlocked operations, none at all when a full bucket sees a success.
+/// </summary>
+internal sealed class RetryBudget
+{
+    // Fixed point: a millionth of a token, so that small ratios still count and the sums stay exact.
+    private const long Scale = 1_000_000;
+
+    private long _balance;
+
+    public RetryBudget(int capacity)
+    {
+        _balance = capacity * Scale;
+    }
+
+    /// <summary>Gets the tokens in the bucket now.</summary>
+    public double Tokens => Volatile.Read(ref _balance) / (double)Scale;
+
+    /// <summary>Takes one token for a retry.</summary>
+    /// <returns><see langword="false"/> when the bucket cannot pay: the retry must not be made.</returns>
+    public bool TryWithdraw()
+    {
+        long current = Volatile.Read(ref _balance);
+        while (current >= Scale)
+        {
+            long seen = Interlocked.CompareExchange(ref _balance, current - Scale, current);
+            if (seen == current)
+            {
+                return true;
+            }
+
+            current = seen;
+        }
+
+        return false;
+    }
+
+    /// <summary>Adds a successful call's earnings, up to the capacity.</summary>
+    public void Deposit(RetryBudgetOptions options)
+    {
+        long capacity = options.Capacity * Scale;
+        long earned = (long)(options.Ratio * Scale);
+        long current = Volatile.Read(ref _balance);
+
+        // The common case, a full bucket, costs one read and no write: no cache line bouncing
+        // between cores on a busy host.
+        while (current < capacity && earned > 0)
+        {
+            long seen = Interlocked.CompareExchange(ref _balance, Math.Min(capacity, current + earned), current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace ResilientHttp;
+
+/// <summary>What to do after an attempt: retry after <see cref="Delay"/>, or stop for <see cref="Reason"/>.</summary>
+/// <param name="ShouldRetry">Whether to send again.</param>
+/// <param name="Delay">The wait before the next send.</param>
+/// <param name="Reason">Why.</param>
+/// <param name="FromRetryAfter">Whether the wait comes from the host's <c>Retry-After</c> rather than the backoff.</param>
+internal readonly record struct RetryDecision(bool ShouldRetry, TimeSpan Delay, RetryDecisionReason Reason, bool FromRetryAfter = false)
+{
+    public static RetryDecision Stop(RetryDecisionReason reason) => new(false, TimeSpan.Zero, reason);
+}

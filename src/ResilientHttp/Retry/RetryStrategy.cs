@@ -1,0 +1,115 @@
+namespace ResilientHttp;
+
+/// <summary>
+/// R1–R5, R8, R9: decides, after each attempt, whether to send again and after how long. Plain code:
+/// the handler, the tests and the fleet simulator all drive exactly this.
+/// </summary>
+internal static class RetryStrategy
+{
+    /// <summary>Decides what follows an attempt.</summary>
+    /// <param name="outcome">How the attempt ended.</param>
+    /// <param name="attempt">The number of sends made so far, 1 after the first.</param>
+    /// <param name="call">What is known about the call.</param>
+    /// <param name="options">The retry options in force.</param>
+    /// <param name="remaining">Time left before the call's deadline, or <see langword="null"/> without one.</param>
+    /// <param name="budget">The host's retry budget; one token is taken when the decision is to retry.</param>
+    /// <param name="random">A uniform draw in [0, 1) for the jitter.</param>
+    public static RetryDecision Decide(
+        in AttemptOutcome outcome,
+        int attempt,
+        in CallFacts call,
+        RetryOptions options,
+        TimeSpan? remaining,
+        RetryBudget? budget,
+        double random)
+    {
+        switch (outcome.Kind)
+        {
+            case OutcomeKind.Canceled:
+                return RetryDecision.Stop(RetryDecisionReason.Canceled);
+            case OutcomeKind.CircuitOpen:
+                return RetryDecision.Stop(RetryDecisionReason.CircuitOpen);
+        }
+
+        if (!OutcomeClassifier.IsRetriable(outcome, options))
+        {
+            return RetryDecision.Stop(RetryDecisionReason.NotRetriable);
+        }
+
+        if (!call.RetriesAllowed)
+        {
+            return RetryDecision.Stop(RetryDecisionReason.RetriesDisabled);
+        }
+
+        if (attempt >= options.MaxAttempts)
+        {
+            return RetryDecision.Stop(RetryDecisionReason.AttemptsExhausted);
+        }
+
+        if (!call.BodyReplayable)
+        {
+            return RetryDecision.Stop(RetryDecisionReason.BodyNotReplayable);
+        }
+
+        // A refused connection or a failed name lookup proves nothing was sent: safe for any method.
+        if (!call.SafeToResend && outcome.Kind != OutcomeKind.ConnectFailure)
+        {
+            return RetryDecision.Stop(RetryDecisionReason.UnsafeMethod);
+        }
+
+        TimeSpan delay;
+        bool fromRetryAfter = options.HonorRetryAfter && outcome.RetryAfter is not null;
+        if (fromRetryAfter)
+        {
+            TimeSpan retryAfter = outcome.RetryAfter!.Value;
+            if (retryAfter > options.MaxRetryAfter)
+            {
+                return RetryDecision.Stop(RetryDecisionReason.RetryAfterTooLong);
+            }
+
+            delay = Backoff.AfterRetryAfter(retryAfter, options.BaseDelay, options.JitterFactor, random);
+        }
+        else
+        {
+            delay = Backoff.Compute(attempt, options.BaseDelay, options.MaxDelay, options.JitterFactor, random);
+        }
+
+        if (remaining is { } left && delay >= left)
+        {
+            return RetryDecision.Stop(RetryDecisionReason.DeadlineExceeded);
+        }
+
+        // Last, so that a token is spent only on a retry that will really be made.
+        if (options.Budget.Enabled && budget is not null && !budget.TryWithdraw())
+        {
+            return RetryDecision.Stop(RetryDecisionReason.BudgetExhausted);
+        }
+
+        return new RetryDecision(true, delay, RetryDecisionReason.Retry, fromRetryAfter);
+    }
+
+    /// <summary>
+    /// R10: how long a call must wait before sending to a host that asked for a pause, or zero when it
+    /// should send now (no pause, or one longer than the caller would wait for anyway: then the host's own
+    /// answer goes back at once).
+    /// </summary>
+    /// <param name="hold">The time left of the host's pause.</param>
+    /// <param name="options">The retry options in force.</param>
+    /// <param name="remaining">Time left before the call's deadline, or <see langword="null"/>.</param>
+    /// <param name="random">A uniform draw in [0, 1) for the jitter.</param>
+    public static TimeSpan PacingDelay(TimeSpan hold, RetryOptions options, TimeSpan? remaining, double random)
+    {
+        if (hold <= TimeSpan.Zero || !options.Enabled || !options.HonorRetryAfter || hold > options.MaxRetryAfter)
+        {
+            return TimeSpan.Zero;
+        }
+
+        if (remaining is { } left && hold >= left)
+        {
+            return TimeSpan.Zero;
+        }
+
+        TimeSpan spread = Backoff.AfterRetryAfter(hold, options.BaseDelay, options.JitterFactor, random);
+        return remaining is { } limit && spread >= limit ? hold : spread;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+
+namespace ResilientHttp;
+
+/// <summary>
+/// C1, C6, C7: the hosts of one client, keyed by authority (scheme://host:port), bounded by
+/// <see cref="CircuitBreakerOptions.MaxTrackedHosts"/>. A lookup of a known host takes no lock and
+/// allocates nothing; only adding a host past the bound evicts, idle closed entries first and never an
+/// open or half-open one.
+/// </summary>
+internal sealed class HostTable
+{
+    private const int MaxStackAuthority = 256;
+
+    private readonly ConcurrentDictionary<string, HostState> _hosts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HostState>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+    private readonly Lock _evictionGate = new();
+    private readonly TimeProvider _time;
+    private readonly long _touchGranularity;
+    private int _count;
+
+    public HostTable(TimeProvider time)
+    {
+        _time = time;
+        _touchGranularity = time.TimestampFrequency / 10;
+        _bySpan = _hosts.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>Gets the number of tracked hosts.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Gets a snapshot of the tracked hosts.</summary>
+    public IEnumerable<HostState> Hosts => _hosts.Values;
+
+    /// <summary>Gets the state of the host of <paramref name="uri"/>, adding it when new.</summary>
+    /// <param name="uri">An absolute request URI.</param>
+    /// <param name="options">The client's options in force now.</param>
+    public HostState Get(Uri uri, ResilientHttpOptions options)
+    {
+        long now = _time.GetTimestamp();
+        Span<char> buffer = stackalloc char[MaxStackAuthority];
+        if (TryFormatAuthority(uri, buffer, out int length) && _bySpan.TryGetValue(buffer[..length], out HostState? known))
+        {
+            known.Touch(now, _touchGranularity);
+            return known;
+        }
+
+        return GetOrAdd(FormatAuthority(uri), now, options);
+    }
+
+    /// <summary>Formats the authority key of a URI: scheme://host:port, always with the port.</summary>
+    public static string FormatAuthority(Uri uri) => $"{uri.Scheme}://{uri.Host}:{uri.Port}";
+
+    private static bool TryFormatAuthority(Uri uri, Span<char> destination, out int written) =>
+        destination.TryWrite($"{uri.Scheme}://{uri.Host}:{uri.Port}", out written);
+
+    private HostState GetOrAdd(string authority, long now, ResilientHttpOptions options)
+    {
+        if (_hosts.TryGetValue(authority, out HostState? existing))
+        {
+            return existing;
+        }
+
+        var created = new HostState(authority, options.Retry.Budget.Capacity, now);
+        if (!_hosts.TryAdd(authority, created))
+        {
+            return _hosts.TryGetValue(authority, out existing) ? existing : created;
+        }
+
+        int max = options.CircuitBreaker.MaxTrackedHosts;
+        if (Interlocked.Increment(ref _count) > max)
+        {
+            Evict(max, created);
+        }
+
+        return created;
+    }
+
+    private void Evict(int max, HostState keep)
+    {
+        // One evictor at a time; a caller that finds the gate taken leaves the work to its holder.
+        if (!_evictionGate.TryEnter())
+        {
+            return;
+        }
+
+        try
+        {
+            int excess = Count - max;
+            if (excess <= 0)
+            {
+                return;
+            }
+
+            // Evict an eighth of the table at once, so that a stream of new hosts pays for a scan
+            // only every few additions.
+            int target = Math.Max(excess, max / 8);
+            List<HostState> idle = [];
+            foreach (HostState host in _hosts.Values)
+            {
+                if (host != keep && host.Circuit.State == CircuitState.Closed)
+                {
+                    idle.Add(host);
+                }
+            }
+
+            idle.Sort(static (a, b) => a.LastUsed.CompareTo(b.LastUsed));
+            foreach (HostState host in idle.Take(target))
+            {
+                if (host.Circuit.State == CircuitState.Closed && _hosts.TryRemove(new KeyValuePair<string, HostState>(host.Authority, host)))
+                {
+                    Interlocked.Decrement(ref _count);
+                }
+            }
+
+            // Every other entry is open or half-open: the newcomer is served, but not remembered.
+            if (Count > max && _hosts.TryRemove(new KeyValuePair<string, HostState>(keep.Authority, keep)))
+            {
+                Interlocked.Decrement(ref _count);
+            }
+        }
+        finally
+        {
+            _evictionGate.Exit();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ResilientHttp;
+
+/// <summary>
+/// C5: the state of every client name, owned by DI as a singleton so that it outlives the handlers
+/// <c>IHttpClientFactory</c> rotates. Never shared across client names.
+/// </summary>
+internal sealed class ResilienceRegistry : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<ClientState>> _clients = new(StringComparer.Ordinal);
+    private readonly IOptionsFactory<ResilientHttpOptions> _factory;
+    private readonly IEnumerable<IOptionsChangeTokenSource<ResilientHttpOptions>> _changeSources;
+    private readonly ILoggerFactory _loggers;
+
+    public ResilienceRegistry(
+        IOptionsFactory<ResilientHttpOptions> factory,
+        IEnumerable<IOptionsChangeTokenSource<ResilientHttpOptions>> changeSources,
+        TimeProvider time,
+        RandomSource random,
+        ILoggerFactory? loggers = null)
+    {
+        _factory = factory;
+        _changeSources = changeSources;
+        Time = time;
+        Random = random;
+        _loggers = loggers ?? NullLoggerFactory.Instance;
+    }
+
+    public TimeProvider Time { get; }
+
+    public RandomSource Random { get; }
+
+    /// <summary>Gets the state of a client name, creating it (and validating its options) on first use.</summary>
+    public ClientState GetClient(string name) =>
+        _clients.GetOrAdd(name, n => new Lazy<ClientState>(() => new ClientState(n, _factory, _changeSources, Time, _loggers.CreateLogger("ResilientHttp"))))
+            .Value;
+
+    /// <summary>Gets the client names with state.</summary>
+    public IEnumerable<ClientState> Clients => _clients.Values.Where(c => c.IsValueCreated).Select(c => c.Value);
+
+    public void Dispose()
+    {
+        foreach (ClientState client in Clients)
+        {
+            client.Dispose();
+        }
+    }
+}
