@@ -1,0 +1,94 @@
+using CsCheck;
+
+namespace ResilientHttp.Tests.Retry;
+
+/// <summary>R4: reading Retry-After, both forms, never throwing.</summary>
+public sealed class RetryAfterTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData("0", 0)]
+    [InlineData("5", 5)]
+    [InlineData(" 120 ", 120)]
+    [InlineData("007", 7)]
+    public void Parse_DeltaSeconds_GivesThatWait(string value, int seconds)
+    {
+        RetryAfter.Parse(value, null, Now).ShouldBe(TimeSpan.FromSeconds(seconds));
+    }
+
+    [Fact]
+    public void Parse_HttpDate_IsMeasuredAgainstTheResponseDateNotTheLocalClock()
+    {
+        // The local clock is an hour ahead of the server's: measured against it the wait would be past.
+        var serverNow = Now.AddHours(-1);
+
+        RetryAfter.Parse(serverNow.AddSeconds(7).ToString("r"), serverNow.ToString("r"), Now).ShouldBe(TimeSpan.FromSeconds(7));
+    }
+
+    [Fact]
+    public void Parse_HttpDateWithoutDateHeader_IsMeasuredAgainstNow()
+    {
+        RetryAfter.Parse(Now.AddSeconds(9).ToString("r"), null, Now).ShouldBe(TimeSpan.FromSeconds(9));
+    }
+
+    [Fact]
+    public void Parse_HttpDateWithMalformedDateHeader_IsMeasuredAgainstNow()
+    {
+        RetryAfter.Parse(Now.AddSeconds(9).ToString("r"), "yesterday-ish", Now).ShouldBe(TimeSpan.FromSeconds(9));
+    }
+
+    [Theory]
+    [InlineData("Sunday, 01-Mar-26 12:00:30 GMT")]
+    [InlineData("Sun Mar  1 12:00:30 2026")]
+    public void Parse_ObsoleteHttpDateForms_AreAccepted(string value)
+    {
+        RetryAfter.Parse(value, null, Now).ShouldBe(TimeSpan.FromSeconds(30));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("soon")]
+    [InlineData("-1")]
+    [InlineData("1.5")]
+    [InlineData("5s")]
+    [InlineData("Tue, 99 Foo 2026 00:00:00 GMT")]
+    public void Parse_MalformedValue_IsNoValue(string? value)
+    {
+        RetryAfter.Parse(value, null, Now).ShouldBeNull();
+    }
+
+    [Fact]
+    public void Parse_DateInThePast_IsNoValue()
+    {
+        RetryAfter.Parse(Now.AddYears(-3).ToString("r"), null, Now).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("99999999999")]
+    [InlineData("99999999999999999999999999999999")]
+    public void Parse_HugeDelta_IsAHugeWaitNotAnOverflow(string value)
+    {
+        RetryAfter.Parse(value, null, Now)!.Value.ShouldBeGreaterThan(TimeSpan.FromDays(365));
+    }
+
+    [Fact]
+    public void Parse_AnyString_NeverThrows()
+    {
+        Gen.Select(Gen.String, Gen.String.Null()).Sample((value, date) =>
+        {
+            TimeSpan? wait = RetryAfter.Parse(value, date, Now);
+            return wait is null || wait >= TimeSpan.Zero;
+        });
+    }
+
+    [Fact]
+    public void Read_ResponseWithTwoRetryAfterHeaders_IsNoValue()
+    {
+        using var response = new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable);
+        response.Headers.TryAddWithoutValidation("Retry-After", ["1", "2"]);
+
+        RetryAfter.Read(response, Now).ShouldBeNull();
+    }
+}

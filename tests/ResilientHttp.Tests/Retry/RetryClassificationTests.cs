@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Sockets;
+using RichardSzalay.MockHttp;
+
+namespace ResilientHttp.Tests.Retry;
+
+/// <summary>R2: only transient failures are retried; bugs and the caller's cancellation never are.</summary>
+public sealed class RetryClassificationTests
+{
+    [Theory]
+    [InlineData(429)]
+    [InlineData(502)]
+    [InlineData(503)]
+    [InlineData(504)]
+    public async Task Send_RetriableStatus_IsRetried(int status)
+    {
+        using var sut = TestClient.Create().RespondStatuses(status, 200);
+
+        using HttpResponseMessage response = await sut.GetAsync();
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        sut.Sent.Count.ShouldBe(2);
+    }
+
+    [Theory]
+    [InlineData(200)]
+    [InlineData(400)]
+    [InlineData(401)]
+    [InlineData(403)]
+    [InlineData(404)]
+    [InlineData(409)]
+    [InlineData(422)]
+    [InlineData(500)]
+    [InlineData(501)]
+    public async Task Send_NonRetriableStatus_IsSentOnceAndReturnedAsIs(int status)
+    {
+        using var sut = TestClient.Create().RespondStatuses(status, 200);
+
+        using HttpResponseMessage response = await sut.GetAsync();
+
+        ((int)response.StatusCode).ShouldBe(status);
+        sut.Sent.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Send_500ConfiguredAsRetriable_IsRetried()
+    {
+        using var sut = TestClient.Create(o => o.Retry.RetryStatusCodes = [500]).RespondStatuses(500, 200);
+
+        using HttpResponseMessage response = await sut.GetAsync();
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Send_503NotInConfiguredList_IsNotRetried()
+    {
+        using var sut = TestClient.Create(o => o.Retry.RetryStatusCodes = [429]).RespondStatuses(503, 200);
+
+        using HttpResponseMessage response = await sut.GetAsync();
+
+        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        sut.Sent.Count.ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData(HttpRequestError.ResponseEnded)]
+    [InlineData(HttpRequestError.HttpProtocolError)]
+    [InlineData(HttpRequestError.ConnectionError)]
+    [InlineData(HttpRequestError.NameResolutionError)]
+    public async Task Send_NetworkError_IsRetried(HttpRequestError error)
+    {
+        int calls = 0;
+        using var sut = TestClient.Create();
+        sut.Mock.When("*").Respond(_ => ++calls == 1 ? throw new HttpRequestException(error, "boom") : new HttpResponseMessage(HttpStatusCode.OK));
+
+        using HttpResponseMessage response = await sut.GetAsync();
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        calls.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Send_NonHttpException_IsNotRetriedAndPropagates()
+    {
+        int calls = 0;
+        using var sut = TestClient.Create();
+        sut.Mock.When("*").Respond(_ => { calls++; throw new InvalidDataException("a bug below us"); });
+
+        await Should.ThrowAsync<InvalidDataException>(() => sut.GetAsync());
+
+        calls.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Send_CallerCancelsDuringSend_PropagatesAtOnceWithoutRetry()
+    {
+        using var cts = new CancellationTokenSource();
+        int calls = 0;
+        using var sut = TestClient.Create();
+        sut.Handle(async (_, ct) =>
+        {
+            calls++;
+            await cts.CancelAsync().ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        });
+
+        await Should.ThrowAsync<OperationCanceledException>(() => sut.RunAsync(sut.Client.GetAsync("/x", cts.Token)));
+
+        calls.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Send_CallerCancelsDuringWait_PropagatesWithoutAnotherSend()
+    {
+        using var cts = new CancellationTokenSource();
+        using var sut = TestClient.Create().RespondStatuses(503);
+
+        Task<HttpResponseMessage> call = sut.Client.GetAsync("/x", cts.Token);
+        await FakeTimeExtensions.UntilAsync(() => sut.Sent.Count == 1); // now waiting the 1 s backoff
+        await cts.CancelAsync();
+
+        await Should.ThrowAsync<OperationCanceledException>(() => sut.RunAsync(call));
+        sut.Sent.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public void ClassifyException_RefusedConnection_IsConnectFailure()
+    {
+        var refused = new HttpRequestException(HttpRequestError.ConnectionError, "refused", new SocketException((int)SocketError.ConnectionRefused));
+
+        OutcomeClassifier.ClassifyException(refused, callerCanceled: false).ShouldBe(OutcomeKind.ConnectFailure);
+    }
+
+    [Fact]
+    public void ClassifyException_NameResolutionFailure_IsConnectFailure()
+    {
+        var dns = new HttpRequestException(HttpRequestError.NameResolutionError, "no such host", null);
+
+        OutcomeClassifier.ClassifyException(dns, callerCanceled: false).ShouldBe(OutcomeKind.ConnectFailure);
+    }
+
+    [Fact]
+    public void ClassifyException_ResetConnection_IsNetworkErrorNotConnectFailure()
+    {
+        var reset = new HttpRequestException(HttpRequestError.ResponseEnded, "reset", new IOException("x", new SocketException((int)SocketError.ConnectionReset)));
+
+        OutcomeClassifier.ClassifyException(reset, callerCanceled: false).ShouldBe(OutcomeKind.NetworkError);
+    }
+
+    [Fact]
+    public void ClassifyException_Cancellation_IsTheCallersOnlyWhenTheirTokenFired()
+    {
+        OutcomeClassifier.ClassifyException(new TaskCanceledException(), callerCanceled: true).ShouldBe(OutcomeKind.Canceled);
+        OutcomeClassifier.ClassifyException(new TaskCanceledException(), callerCanceled: false).ShouldBe(OutcomeKind.Timeout);
+    }
+
+    [Fact]
+    public void ClassifyException_CircuitOpen_IsNeverANetworkError()
+    {
+        OutcomeClassifier.ClassifyException(new CircuitOpenException("http://a:80", TimeSpan.FromSeconds(1)), false).ShouldBe(OutcomeKind.CircuitOpen);
+    }
+}
