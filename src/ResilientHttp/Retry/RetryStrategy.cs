@@ -99,7 +99,7 @@ internal static class RetryStrategy
     /// <param name="random">A uniform draw in [0, 1) for the jitter.</param>
     public static TimeSpan PacingDelay(TimeSpan hold, RetryOptions options, TimeSpan? remaining, double random)
     {
-        if (hold <= TimeSpan.Zero || !options.Enabled || !options.HonorRetryAfter || hold > options.MaxRetryAfter)
+        if (hold <= TimeSpan.Zero || !options.HonorRetryAfter || hold > options.MaxRetryAfter)
         {
             return TimeSpan.Zero;
         }

@@ -51,8 +51,30 @@ internal sealed class HostTable
     /// <summary>Formats the authority key of a URI: scheme://host:port, always with the port.</summary>
     public static string FormatAuthority(Uri uri) => $"{uri.Scheme}://{uri.Host}:{uri.Port}";
 
-    private static bool TryFormatAuthority(Uri uri, Span<char> destination, out int written) =>
-        destination.TryWrite($"{uri.Scheme}://{uri.Host}:{uri.Port}", out written);
+    // Written part by part: an interpolated int would be boxed by unoptimized (Debug, tier-0) code.
+    private static bool TryFormatAuthority(Uri uri, Span<char> destination, out int written)
+    {
+        written = 0;
+        string scheme = uri.Scheme;
+        string host = uri.Host;
+        int length = scheme.Length + 3 + host.Length + 1;
+        if (length >= destination.Length)
+        {
+            return false;
+        }
+
+        scheme.CopyTo(destination);
+        "://".CopyTo(destination[scheme.Length..]);
+        host.CopyTo(destination[(scheme.Length + 3)..]);
+        destination[length - 1] = ':';
+        if (!uri.Port.TryFormat(destination[length..], out int digits, provider: System.Globalization.CultureInfo.InvariantCulture))
+        {
+            return false;
+        }
+
+        written = length + digits;
+        return true;
+    }
 
     private HostState GetOrAdd(string authority, long now, ResilientHttpOptions options)
     {

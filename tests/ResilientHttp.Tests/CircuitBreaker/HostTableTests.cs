@@ -1,0 +1,133 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace ResilientHttp.Tests.CircuitBreaker;
+
+/// <summary>C1, C6, C7: per-host state, bounded, with idle closed hosts evicted first and open ones never.</summary>
+public sealed class HostTableTests
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly ResilientHttpOptions _options = new() { CircuitBreaker = { MaxTrackedHosts = 100 } };
+
+    private static Uri Host(int i) => new($"http://host{i}.test/");
+
+    [Fact]
+    public void Get_SameAuthority_ReturnsTheSameState()
+    {
+        var sut = new HostTable(_time);
+
+        HostState first = sut.Get(new Uri("http://a.test/x?q=1"), _options);
+        HostState second = sut.Get(new Uri("http://A.TEST:80/y"), _options);
+
+        second.ShouldBeSameAs(first);
+        first.Authority.ShouldBe("http://a.test:80");
+    }
+
+    [Theory]
+    [InlineData("https://a.test/")]
+    [InlineData("http://a.test:8080/")]
+    [InlineData("http://b.test/")]
+    public void Get_DifferentSchemePortOrHost_IsADifferentHost(string other)
+    {
+        var sut = new HostTable(_time);
+
+        sut.Get(new Uri(other), _options).ShouldNotBeSameAs(sut.Get(new Uri("http://a.test/"), _options));
+    }
+
+    [Fact]
+    public void Get_ManyMoreHostsThanTheLimit_NeverTracksMoreThanTheLimit()
+    {
+        var sut = new HostTable(_time);
+
+        for (int i = 0; i < 100_000; i++)
+        {
+            sut.Get(Host(i), _options);
+            sut.Count.ShouldBeLessThanOrEqualTo(100);
+        }
+    }
+
+    [Fact]
+    public void Get_WhenFull_EvictsTheLongestIdleHostsFirst()
+    {
+        var sut = new HostTable(_time);
+        for (int i = 0; i < 100; i++)
+        {
+            sut.Get(Host(i), _options);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        HostState recent = sut.Get(Host(0), _options); // host 0 is now the most recently used
+        sut.Get(Host(1000), _options);
+
+        sut.Hosts.ShouldContain(recent);
+        sut.Hosts.Select(h => h.Authority).ShouldNotContain("http://host1.test:80");
+        sut.Get(Host(0), _options).ShouldBeSameAs(recent);
+    }
+
+    [Fact]
+    public void Get_WhenFull_NeverEvictsAnOpenCircuit()
+    {
+        var sut = new HostTable(_time);
+        HostState down = sut.Get(new Uri("http://down.test/"), _options);
+        down.Circuit.Report(CircuitPermit.Pass, BreakerVerdict.Failure, _time.GetTimestamp(), new CircuitBreakerOptions { FailureThreshold = 1 }, _time);
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        for (int i = 0; i < 10_000; i++)
+        {
+            sut.Get(Host(i), _options);
+        }
+
+        sut.Get(new Uri("http://down.test/"), _options).ShouldBeSameAs(down);
+        down.Circuit.State.ShouldBe(CircuitState.Open);
+    }
+
+    [Fact]
+    public void Get_EveryTrackedHostOpen_ServesANewHostWithoutTrackingIt()
+    {
+        var options = new ResilientHttpOptions { CircuitBreaker = { MaxTrackedHosts = 2 } };
+        var sut = new HostTable(_time);
+        foreach (string name in new[] { "http://a.test/", "http://b.test/" })
+        {
+            sut.Get(new Uri(name), options).Circuit.Report(CircuitPermit.Pass, BreakerVerdict.Failure, _time.GetTimestamp(), new CircuitBreakerOptions { FailureThreshold = 1 }, _time);
+        }
+
+        HostState extra = sut.Get(new Uri("http://c.test/"), options);
+
+        extra.Circuit.State.ShouldBe(CircuitState.Closed);
+        sut.Count.ShouldBe(2);
+        sut.Hosts.ShouldNotContain(extra);
+    }
+
+    [Fact]
+    public void Get_KnownHost_DoesNotAllocate()
+    {
+        var sut = new HostTable(_time);
+        var uri = new Uri("http://known.test:8080/path?query=1");
+        sut.Get(uri, _options);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            sut.Get(uri, _options);
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0);
+    }
+
+    [Fact]
+    public void Get_FullTable_RetainsLessThanOneKilobytePerTrackedHost()
+    {
+        var options = new ResilientHttpOptions { CircuitBreaker = { MaxTrackedHosts = 10_000 } };
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        var sut = new HostTable(_time);
+
+        for (int i = 0; i < 100_000; i++)
+        {
+            sut.Get(Host(i), options);
+        }
+
+        long retained = GC.GetTotalMemory(forceFullCollection: true) - before;
+        GC.KeepAlive(sut);
+        sut.Count.ShouldBeLessThanOrEqualTo(10_000);
+        (retained / (double)sut.Count).ShouldBeLessThan(1024);
+    }
+}
