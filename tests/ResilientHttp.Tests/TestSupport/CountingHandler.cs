@@ -1,0 +1,38 @@
+namespace ResilientHttp.Tests;
+
+/// <summary>Counts the requests that reach the network (placed as the last handler before the primary one).</summary>
+internal sealed class CountingHandler : DelegatingHandler
+{
+    private static int _instances;
+    private int _sends;
+
+    public CountingHandler(SendCounter counter)
+    {
+        Counter = counter;
+        Interlocked.Increment(ref _instances);
+    }
+
+    public SendCounter Counter { get; }
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _sends);
+        Counter.Increment();
+        return base.SendAsync(request, cancellationToken);
+    }
+}
+
+/// <summary>A shared count of network sends and of pipelines built.</summary>
+internal sealed class SendCounter
+{
+    private int _sends;
+    private int _pipelines;
+
+    public int Sends => Volatile.Read(ref _sends);
+
+    public int Pipelines => Volatile.Read(ref _pipelines);
+
+    public void Increment() => Interlocked.Increment(ref _sends);
+
+    public void PipelineBuilt() => Interlocked.Increment(ref _pipelines);
+}
