@@ -63,15 +63,16 @@ internal sealed class ConfigureFromConfiguration(IServiceProvider services, IEnu
         options.TotalTimeout = ReadOptionalDuration(section, "TotalTimeout", options.TotalTimeout);
     }
 
-    // "null", "" , "None" and "Infinite" all mean no limit; the schema check has vetted the rest.
+    // null, "", "None" and "Infinite" all mean no limit; the schema check has vetted the rest.
     private static TimeSpan? ReadOptionalDuration(IConfiguration section, string key, TimeSpan? current)
     {
-        IConfigurationSection value = section.GetSection(key);
-        if (value.Value is null)
+        // A JSON null has no value but is still there: look for the key itself.
+        IConfigurationSection? value = section.GetChildren().FirstOrDefault(c => string.Equals(c.Key, key, StringComparison.OrdinalIgnoreCase));
+        if (value is null)
         {
             return current;
         }
 
-        return OptionsSchema.MeansNone(value.Value) ? null : TimeSpan.Parse(value.Value, CultureInfo.InvariantCulture);
+        return OptionsSchema.MeansNone(value.Value) ? null : TimeSpan.Parse(value.Value!, CultureInfo.InvariantCulture);
     }
 }

@@ -88,6 +88,10 @@ internal static class OptionsSchema
             {
                 CheckList(child, errors);
             }
+            else if (child.GetChildren().Any())
+            {
+                errors.Add($"{child.Path} must be a single value, not a section.");
+            }
             else if (ReadError(kind, child.Value) is { } problem)
             {
                 errors.Add($"{child.Path} {problem}, was '{child.Value}'.");
