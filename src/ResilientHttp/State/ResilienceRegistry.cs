@@ -35,9 +35,21 @@ internal sealed class ResilienceRegistry : IDisposable
     public RandomSource Random { get; }
 
     /// <summary>Gets the state of a client name, creating it (and validating its options) on first use.</summary>
-    public ClientState GetClient(string name) =>
-        _clients.GetOrAdd(name, n => new Lazy<ClientState>(() => new ClientState(n, _factory, _changeSources, Time, _loggers.CreateLogger("ResilientHttp"))))
-            .Value;
+    /// <exception cref="OptionsValidationException">The client's options are invalid.</exception>
+    public ClientState GetClient(string name)
+    {
+        Lazy<ClientState> entry = _clients.GetOrAdd(name, n => new Lazy<ClientState>(() => new ClientState(n, _factory, _changeSources, Time, _loggers.CreateLogger("ResilientHttp"))));
+        try
+        {
+            return entry.Value;
+        }
+        catch (OptionsValidationException)
+        {
+            // Not cached: once the configuration is mended, the next client built succeeds.
+            _clients.TryRemove(new KeyValuePair<string, Lazy<ClientState>>(name, entry));
+            throw;
+        }
+    }
 
     /// <summary>Gets the client names with state.</summary>
     public IEnumerable<ClientState> Clients => _clients.Values.Where(c => c.IsValueCreated).Select(c => c.Value);
