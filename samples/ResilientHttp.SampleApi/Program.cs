@@ -9,7 +9,12 @@ builder.Services.AddHttpClient<UpstreamClient>((services, client) =>
             ?? throw new InvalidOperationException("Upstream:BaseUrl is not configured.")))
     .AddResilientHandler();
 
+// Degraded while the upstream's circuit is open, with the open circuits listed.
+builder.Services.AddHealthChecks().AddResilientHttpHealthCheck();
+
 WebApplication app = builder.Build();
+
+app.MapHealthChecks("/health");
 
 app.MapGet("/weather/{city}", async (string city, UpstreamClient upstream, CancellationToken cancellationToken) =>
 {

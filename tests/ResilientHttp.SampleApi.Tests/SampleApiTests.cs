@@ -110,6 +110,21 @@ public sealed class SampleApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Health_WhileTheUpstreamCircuitIsOpen_IsDegraded()
+    {
+        _upstream.StatusOf = _ => 500;
+        await using WebApplicationFactory<Program> service = CreateService("Production");
+        HttpClient client = service.CreateClient();
+        (await client.GetStringAsync("/health")).ShouldBe("Healthy");
+        for (int i = 0; i < 5; i++)
+        {
+            using HttpResponseMessage failed = await client.GetAsync("/weather/paris");
+        }
+
+        (await client.GetStringAsync("/health")).ShouldBe("Degraded");
+    }
+
+    [Fact]
     public async Task Get_AfterAReload_UsesTheNewAttemptCount()
     {
         _upstream.StatusOf = _ => 503;

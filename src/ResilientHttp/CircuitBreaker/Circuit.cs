@@ -16,6 +16,15 @@ internal sealed class Circuit
 
     public int ConsecutiveFailures => Volatile.Read(ref _consecutiveFailures);
 
+    /// <summary>Gets the time until an open circuit lets a probe through, or zero.</summary>
+    public TimeSpan RemainingBreak(long now, TimeProvider time)
+    {
+        lock (_gate)
+        {
+            return _state == (int)CircuitState.Open && _openUntil > now ? time.GetElapsedTime(now, _openUntil) : TimeSpan.Zero;
+        }
+    }
+
     /// <summary>Asks to send one attempt at <paramref name="now"/>.</summary>
     /// <param name="now">The current timestamp.</param>
     /// <param name="time">The clock the timestamps come from.</param>

@@ -27,6 +27,7 @@ internal sealed class CircuitBreakerHandler(ClientState client) : DelegatingHand
         if (permit == CircuitPermit.Refused)
         {
             Log.CallRefused(client.Logger, client.Name, request.Method.Method, host.Authority, request.RequestUri!.AbsolutePath, retryAfter.TotalMilliseconds);
+            client.Metrics.Rejection(client.Name, host);
             return Task.FromException<HttpResponseMessage>(new CircuitOpenException(host.Authority, retryAfter));
         }
 
@@ -80,6 +81,7 @@ internal sealed class CircuitBreakerHandler(ClientState client) : DelegatingHand
 
     private void LogTransition(HostState host, CircuitTransition transition, CircuitBreakerOptions options)
     {
+        client.Metrics.Transition(client.Name, host, transition);
         switch (transition)
         {
             case CircuitTransition.Opened:

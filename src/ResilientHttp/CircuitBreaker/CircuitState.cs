@@ -1,7 +1,7 @@
 namespace ResilientHttp;
 
 /// <summary>The state of one host's circuit.</summary>
-internal enum CircuitState
+public enum CircuitState
 {
     /// <summary>Calls flow; consecutive failures are counted.</summary>
     Closed = 0,

@@ -20,11 +20,15 @@ internal static class ResilientHttpServices
         services.AddOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(RandomSource.Shared);
+        services.AddMetrics();
+        services.TryAddSingleton<ResilienceMetrics>();
+        services.TryAddSingleton(sp => new ResilientHttpCircuits(sp));
         services.AddSingleton<ResilienceRegistry>(sp => new ResilienceRegistry(
             sp.GetRequiredService<IOptionsFactory<ResilientHttpOptions>>(),
             sp.GetServices<IOptionsChangeTokenSource<ResilientHttpOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<RandomSource>(),
+            sp.GetRequiredService<ResilienceMetrics>(),
             sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
 
         // Configuration binding first, so that code configuration (registered later) overrides it.

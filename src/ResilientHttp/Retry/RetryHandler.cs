@@ -30,6 +30,7 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
             if (pacing > TimeSpan.Zero)
             {
                 Log.HostPaced(client.Logger, client.Name, request.Method.Method, host.Authority, uri.AbsolutePath, pacing.TotalMilliseconds);
+                client.Metrics.Wait(client.Name, host, pacing, "pacing");
                 await Task.Delay(pacing, _time, cancellationToken).ConfigureAwait(false);
                 remaining = Remaining(options.TotalTimeout, start);
             }
@@ -37,6 +38,7 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
             (HttpResponseMessage? response, ExceptionDispatchInfo? error, AttemptOutcome outcome, bool cutByDeadline) =
                 await SendAttemptAsync(request, options.AttemptTimeout, remaining, retry, cancellationToken).ConfigureAwait(false);
 
+            client.Metrics.Attempt(client.Name, host, request.Method, outcome);
             if (outcome.RetryAfter is { } hold && retry.HonorRetryAfter && hold <= retry.MaxRetryAfter)
             {
                 host.Pacing.HoldUntil(_time.GetTimestamp() + ToTimestampTicks(hold));
@@ -49,6 +51,8 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
             }
 
             Log.RetryScheduled(client.Logger, client.Name, request.Method.Method, host.Authority, uri.AbsolutePath, attempt, outcome.Kind, outcome.StatusCode, decision.Delay.TotalMilliseconds, decision.FromRetryAfter ? "Retry-After" : "backoff");
+            client.Metrics.Retry(client.Name, host, request.Method, outcome, decision.Delay, decision.FromRetryAfter);
+            RetryActivity.Retry(attempt, outcome, decision.Delay);
 
             // R7: a response that will be retried is released before the wait, not after.
             response?.Dispose();
@@ -154,6 +158,11 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
         else if (failed && outcome.Kind != OutcomeKind.CircuitOpen)
         {
             Log.CallFailed(client.Logger, client.Name, request.Method.Method, host.Authority, uri.AbsolutePath, attempt, outcome.Kind, outcome.StatusCode, decision.Reason);
+            RetryActivity.GiveUp(attempt, outcome, decision.Reason);
+            if (decision.Reason == RetryDecisionReason.BudgetExhausted)
+            {
+                client.Metrics.BudgetRefusal(client.Name, host);
+            }
         }
 
         if (response is not null)

@@ -19,9 +19,11 @@ internal sealed class ClientState : IDisposable
         IOptionsFactory<ResilientHttpOptions> factory,
         IEnumerable<IOptionsChangeTokenSource<ResilientHttpOptions>> changeSources,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger,
+        ResilienceMetrics metrics)
     {
         Name = name;
+        Metrics = metrics;
         _factory = factory;
         Time = time;
         Logger = logger;
@@ -43,6 +45,8 @@ internal sealed class ClientState : IDisposable
     public TimeProvider Time { get; }
 
     public ILogger Logger { get; }
+
+    public ResilienceMetrics Metrics { get; }
 
     /// <summary>Gets the options in force: read once per call, so a reload applies to new calls.</summary>
     public ResilientHttpOptions Options => Volatile.Read(ref _options);

@@ -5,12 +5,20 @@ internal sealed class HostState
 {
     private long _lastUsed;
 
-    public HostState(string authority, int budgetCapacity, long now)
+    public HostState(string authority, int budgetCapacity, long now, string metricAddress = "_OTHER", int metricPort = 0)
     {
         Authority = authority;
         Budget = new RetryBudget(budgetCapacity);
         _lastUsed = now;
+        MetricAddress = metricAddress;
+        MetricPort = metricPort;
     }
+
+    /// <summary>Gets the <c>server.address</c> this host reports in metrics: its name, or <c>_OTHER</c> past the client's bound.</summary>
+    public string MetricAddress { get; }
+
+    /// <summary>Gets the <c>server.port</c> this host reports in metrics, boxed once.</summary>
+    public object MetricPort { get; }
 
     /// <summary>Gets the host as scheme://host:port.</summary>
     public string Authority { get; }

@@ -13,11 +13,16 @@ internal sealed class HostTable
     private const int MaxStackAuthority = 256;
 
     private readonly ConcurrentDictionary<string, HostState> _hosts = new(StringComparer.Ordinal);
+
+    // T2: the host names ever reported in metrics, bounded like the table itself, so that calls to
+    // ever new hosts do not become ever new tag values.
+    private readonly ConcurrentDictionary<string, byte> _reported = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HostState>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private readonly Lock _evictionGate = new();
     private readonly TimeProvider _time;
     private readonly long _touchGranularity;
     private int _count;
+    private int _reportedCount;
 
     public HostTable(TimeProvider time)
     {
@@ -45,7 +50,7 @@ internal sealed class HostTable
             return known;
         }
 
-        return GetOrAdd(FormatAuthority(uri), now, options);
+        return GetOrAdd(uri, FormatAuthority(uri), now, options);
     }
 
     /// <summary>Formats the authority key of a URI: scheme://host:port, always with the port.</summary>
@@ -76,20 +81,29 @@ internal sealed class HostTable
         return true;
     }
 
-    private HostState GetOrAdd(string authority, long now, ResilientHttpOptions options)
+    private HostState GetOrAdd(Uri uri, string authority, long now, ResilientHttpOptions options)
     {
         if (_hosts.TryGetValue(authority, out HostState? existing))
         {
             return existing;
         }
 
-        var created = new HostState(authority, options.Retry.Budget.Capacity, now);
+        int max = options.CircuitBreaker.MaxTrackedHosts;
+        bool reported = _reported.ContainsKey(authority);
+        if (!reported && Volatile.Read(ref _reportedCount) < max && _reported.TryAdd(authority, 0))
+        {
+            Interlocked.Increment(ref _reportedCount);
+            reported = true;
+        }
+
+        var created = reported
+            ? new HostState(authority, options.Retry.Budget.Capacity, now, uri.Host, uri.Port)
+            : new HostState(authority, options.Retry.Budget.Capacity, now);
         if (!_hosts.TryAdd(authority, created))
         {
             return _hosts.TryGetValue(authority, out existing) ? existing : created;
         }
 
-        int max = options.CircuitBreaker.MaxTrackedHosts;
         if (Interlocked.Increment(ref _count) > max)
         {
             Evict(max, created);

@@ -21,8 +21,10 @@ internal sealed class ResilienceRegistry : IDisposable
         IEnumerable<IOptionsChangeTokenSource<ResilientHttpOptions>> changeSources,
         TimeProvider time,
         RandomSource random,
+        ResilienceMetrics metrics,
         ILoggerFactory? loggers = null)
     {
+        Metrics = metrics;
         _factory = factory;
         _changeSources = changeSources;
         Time = time;
@@ -34,11 +36,13 @@ internal sealed class ResilienceRegistry : IDisposable
 
     public RandomSource Random { get; }
 
+    public ResilienceMetrics Metrics { get; }
+
     /// <summary>Gets the state of a client name, creating it (and validating its options) on first use.</summary>
     /// <exception cref="OptionsValidationException">The client's options are invalid.</exception>
     public ClientState GetClient(string name)
     {
-        Lazy<ClientState> entry = _clients.GetOrAdd(name, n => new Lazy<ClientState>(() => new ClientState(n, _factory, _changeSources, Time, _loggers.CreateLogger("ResilientHttp"))));
+        Lazy<ClientState> entry = _clients.GetOrAdd(name, n => new Lazy<ClientState>(() => new ClientState(n, _factory, _changeSources, Time, _loggers.CreateLogger("ResilientHttp"), Metrics)));
         try
         {
             return entry.Value;

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace ResilientHttp;
+
+/// <summary>
+/// T2: the library's instruments, on a <see cref="Meter"/> named <c>ResilientHttp</c> made through
+/// <see cref="IMeterFactory"/>. Tag names follow OpenTelemetry where one exists; every tag value is
+/// bounded (hosts past a client's bound report as <c>_OTHER</c>).
+/// </summary>
+internal sealed class ResilienceMetrics
+{
+    public const string MeterName = "ResilientHttp";
+
+    private static readonly object[] StatusCodes = Enumerable.Range(0, 600).Select(code => (object)code).ToArray();
+
+    private readonly Counter<long> _attempts;
+    private readonly Counter<long> _retries;
+    private readonly Counter<long> _budgetRefusals;
+    private readonly Counter<long> _transitions;
+    private readonly Counter<long> _rejections;
+    private readonly Histogram<double> _waits;
+
+    public ResilienceMetrics(IMeterFactory meterFactory)
+    {
+        Meter meter = meterFactory.Create(MeterName);
+        _attempts = meter.CreateCounter<long>("resilienthttp.attempts", "{attempt}", "Sends made, first attempts and retries, by outcome.");
+        _retries = meter.CreateCounter<long>("resilienthttp.retries", "{retry}", "Retries made, by the failure that caused them.");
+        _budgetRefusals = meter.CreateCounter<long>("resilienthttp.retry.budget_refusals", "{retry}", "Retries not made because the host's retry budget was spent.");
+        _transitions = meter.CreateCounter<long>("resilienthttp.circuit.transitions", "{transition}", "Circuit state changes, by the state entered.");
+        _rejections = meter.CreateCounter<long>("resilienthttp.circuit.rejections", "{call}", "Calls refused by an open circuit without touching the network.");
+        _waits = meter.CreateHistogram<double>("resilienthttp.retry.wait.duration", "s", "Waits before a retry or for a host's pause.");
+    }
+
+    public void Attempt(string client, HostState host, HttpMethod method, in AttemptOutcome outcome)
+    {
+        if (!_attempts.Enabled)
+        {
+            return;
+        }
+
+        TagList tags = HostTags(client, host, method);
+        AddOutcome(ref tags, outcome);
+        _attempts.Add(1, tags);
+    }
+
+    public void Retry(string client, HostState host, HttpMethod method, in AttemptOutcome outcome, TimeSpan wait, bool fromRetryAfter)
+    {
+        if (_retries.Enabled)
+        {
+            TagList tags = HostTags(client, host, method);
+            AddOutcome(ref tags, outcome);
+            _retries.Add(1, tags);
+        }
+
+        Wait(client, host, wait, fromRetryAfter ? "retry_after" : "backoff");
+    }
+
+    public void Wait(string client, HostState host, TimeSpan wait, string source)
+    {
+        if (_waits.Enabled)
+        {
+            _waits.Record(wait.TotalSeconds, Client(client), Address(host), new("resilienthttp.wait.source", source));
+        }
+    }
+
+    public void BudgetRefusal(string client, HostState host)
+    {
+        if (_budgetRefusals.Enabled)
+        {
+            _budgetRefusals.Add(1, Client(client), Address(host), Port(host));
+        }
+    }
+
+    public void Transition(string client, HostState host, CircuitTransition transition)
+    {
+        if (transition == CircuitTransition.None || !_transitions.Enabled)
+        {
+            return;
+        }
+
+        string state = transition switch
+        {
+            CircuitTransition.Opened or CircuitTransition.Reopened or CircuitTransition.ProbeAbandoned => "open",
+            CircuitTransition.HalfOpened => "half_open",
+            _ => "closed",
+        };
+        _transitions.Add(1, Client(client), Address(host), Port(host), new("resilienthttp.circuit.state", state));
+    }
+
+    public void Rejection(string client, HostState host)
+    {
+        if (_rejections.Enabled)
+        {
+            _rejections.Add(1, Client(client), Address(host), Port(host));
+        }
+    }
+
+    /// <summary>The method as OpenTelemetry reports it: a known method, or <c>_OTHER</c>.</summary>
+    public static string MethodTag(HttpMethod method) => method.Method switch
+    {
+        "GET" or "POST" or "PUT" or "DELETE" or "HEAD" or "OPTIONS" or "PATCH" or "TRACE" or "CONNECT" => method.Method,
+        _ => "_OTHER",
+    };
+
+    private static TagList HostTags(string client, HostState host, HttpMethod method) =>
+        new() { Client(client), Address(host), Port(host), new("http.request.method", MethodTag(method)) };
+
+    private static void AddOutcome(ref TagList tags, in AttemptOutcome outcome)
+    {
+        if (outcome.IsResponse)
+        {
+            tags.Add("http.response.status_code", outcome.StatusCode is >= 0 and < 600 ? StatusCodes[outcome.StatusCode] : StatusCodes[0]);
+        }
+        else
+        {
+            tags.Add("error.type", ErrorType(outcome.Kind));
+        }
+    }
+
+    private static string ErrorType(OutcomeKind kind) => kind switch
+    {
+        OutcomeKind.ConnectFailure => "connection_error",
+        OutcomeKind.NetworkError => "network_error",
+        OutcomeKind.Timeout => "timeout",
+        OutcomeKind.Canceled => "canceled",
+        OutcomeKind.CircuitOpen => "circuit_open",
+        _ => "_OTHER",
+    };
+
+    private static KeyValuePair<string, object?> Client(string client) => new("resilienthttp.client.name", client);
+
+    private static KeyValuePair<string, object?> Address(HostState host) => new("server.address", host.MetricAddress);
+
+    private static KeyValuePair<string, object?> Port(HostState host) => new("server.port", host.MetricPort);
+}
