@@ -150,7 +150,12 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
         {
             // R9: successful calls refill the host's budget.
             host.Budget.Deposit(options.Retry.Budget);
-            if (attempt > 1)
+            if (outcome.StatusCode >= 400)
+            {
+                // Why a 4xx came back at once is a question for debugging, not an alert.
+                Log.CallNotRetried(client.Logger, client.Name, request.Method.Method, host.Authority, uri.AbsolutePath, attempt, outcome.StatusCode, decision.Reason);
+            }
+            else if (attempt > 1)
             {
                 Log.CallRecovered(client.Logger, client.Name, request.Method.Method, host.Authority, uri.AbsolutePath, attempt);
             }

@@ -43,4 +43,7 @@ internal static partial class Log
 
     [LoggerMessage(12, LogLevel.Information, "{ClientName}: ResilientHttp options reloaded", EventName = "OptionsReloaded")]
     public static partial void OptionsReloaded(ILogger logger, string clientName);
+
+    [LoggerMessage(13, LogLevel.Debug, "{ClientName}: {Method} {Authority}{Path} answered {StatusCode} after {Attempt} attempts; not retried: {Reason}", EventName = "CallNotRetried")]
+    public static partial void CallNotRetried(ILogger logger, string clientName, string method, string authority, string path, int attempt, int statusCode, RetryDecisionReason reason);
 }

@@ -129,7 +129,7 @@ public sealed class LogTests
     }
 
     [Fact]
-    public async Task Send_NotRetriable4xx_LogsNothing()
+    public async Task Send_NotRetriable4xx_LogsOnlyADebugLineSayingWhy()
     {
         (TestClient sut, FakeLogCollector logs) = CreateSut();
         using TestClient owned = sut;
@@ -140,6 +140,9 @@ public sealed class LogTests
             response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         }
 
-        Ours(logs).ShouldBeEmpty();
+        FakeLogRecord record = Ours(logs).Single();
+        record.Level.ShouldBe(LogLevel.Debug);
+        record.Id.Name.ShouldBe("CallNotRetried");
+        Field(record, "Reason").ShouldBe("NotRetriable");
     }
 }

@@ -1,0 +1,3 @@
+using ResilientHttp.Demo;
+
+return await DemoApp.RunAsync(args, Console.Out);
