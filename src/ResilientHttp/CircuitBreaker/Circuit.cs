@@ -16,6 +16,14 @@ internal sealed class Circuit
 
     public int ConsecutiveFailures => Volatile.Read(ref _consecutiveFailures);
 
+    /// <summary>Gets how long a call made now would still be refused: the rest of the break, or forever while a probe is in flight.</summary>
+    public TimeSpan BlockedFor(long now, TimeProvider time) => Volatile.Read(ref _state) switch
+    {
+        (int)CircuitState.Closed => TimeSpan.Zero,
+        (int)CircuitState.HalfOpen => TimeSpan.MaxValue,
+        _ => RemainingBreak(now, time),
+    };
+
     /// <summary>Gets the time until an open circuit lets a probe through, or zero.</summary>
     public TimeSpan RemainingBreak(long now, TimeProvider time)
     {

@@ -1,8 +1,8 @@
 namespace ResilientHttp;
 
 /// <summary>
-/// C1–C4: sits behind the retry handler and sees every attempt. Refuses a call at once, without touching
-/// the network, while its host's circuit is open; lets one probe through after the break.
+/// C1–C4: sits right behind the retry handler and sees every attempt. Refuses a call at once, without
+/// touching the network, while its host's circuit is open; lets one probe through after the break.
 /// </summary>
 internal sealed class CircuitBreakerHandler(ClientState client) : DelegatingHandler
 {
@@ -10,17 +10,20 @@ internal sealed class CircuitBreakerHandler(ClientState client) : DelegatingHand
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // Read before anything else: the retry handler's hand-off is valid only until this method's first await.
+        bool handed = AttemptHandoff.TryTake(request, out HostState host, out AttemptScope scope);
         ResilientHttpOptions options = client.Options;
         if (!options.CircuitBreaker.Enabled)
         {
             return base.SendAsync(request, cancellationToken);
         }
 
-        CallContext? call = request.Options.TryGetValue(CallContext.Key, out CallContext? known) ? known : null;
-        HostState host = call?.Host ?? client.Hosts.Get(
-            request.RequestUri is { IsAbsoluteUri: true } uri ? uri : throw new InvalidOperationException("ResilientHttp needs an absolute request URI."),
-            options);
-        CancellationToken callerToken = call?.CallerToken ?? cancellationToken;
+        if (!handed)
+        {
+            host = client.Hosts.Get(
+                request.RequestUri is { IsAbsoluteUri: true } uri ? uri : throw new InvalidOperationException("ResilientHttp needs an absolute request URI."),
+                options);
+        }
 
         CircuitPermit permit = host.Circuit.TryEnter(_time.GetTimestamp(), _time, out TimeSpan retryAfter, out CircuitTransition transition);
         LogTransition(host, transition, options.CircuitBreaker);
@@ -38,7 +41,7 @@ internal sealed class CircuitBreakerHandler(ClientState client) : DelegatingHand
         }
         catch (Exception ex)
         {
-            Report(host, permit, ex, callerToken);
+            Report(host, permit, ex, handed, scope, cancellationToken);
             throw;
         }
 
@@ -49,10 +52,10 @@ internal sealed class CircuitBreakerHandler(ClientState client) : DelegatingHand
             return send;
         }
 
-        return AwaitAndReportAsync(send, host, permit, callerToken);
+        return AwaitAndReportAsync(send, host, permit, handed, scope, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> AwaitAndReportAsync(Task<HttpResponseMessage> send, HostState host, CircuitPermit permit, CancellationToken callerToken)
+    private async Task<HttpResponseMessage> AwaitAndReportAsync(Task<HttpResponseMessage> send, HostState host, CircuitPermit permit, bool handed, AttemptScope scope, CancellationToken token)
     {
         try
         {
@@ -62,13 +65,26 @@ internal sealed class CircuitBreakerHandler(ClientState client) : DelegatingHand
         }
         catch (Exception ex)
         {
-            Report(host, permit, ex, callerToken);
+            Report(host, permit, ex, handed, scope, token);
             throw;
         }
     }
 
-    private void Report(HostState host, CircuitPermit permit, Exception ex, CancellationToken callerToken) =>
-        Report(host, permit, AttemptOutcome.Of(OutcomeClassifier.ClassifyException(ex, callerToken.IsCancellationRequested)));
+    private void Report(HostState host, CircuitPermit permit, Exception ex, bool handed, in AttemptScope scope, CancellationToken token)
+    {
+        // Without the retry handler's hand-off, a cancellation cannot be told from a timeout: it counts as neither.
+        OutcomeKind kind = handed
+            ? OutcomeClassifier.ClassifyException(ex, scope.Caller.IsCancellationRequested, scope.TimedOut)
+            : OutcomeClassifier.ClassifyException(ex, callerCanceled: token.IsCancellationRequested, timedOut: false);
+
+        // A send cut by the caller's own deadline says nothing about the host.
+        if (kind == OutcomeKind.Timeout && scope.LimitIsDeadline)
+        {
+            kind = OutcomeKind.Canceled;
+        }
+
+        Report(host, permit, AttemptOutcome.Of(kind));
+    }
 
     private void Report(HostState host, CircuitPermit permit, AttemptOutcome outcome)
     {

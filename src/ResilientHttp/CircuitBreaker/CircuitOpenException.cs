@@ -34,7 +34,9 @@ public sealed class CircuitOpenException : HttpRequestException
     /// <param name="retryAfter">The time until the circuit lets a probe through.</param>
     public CircuitOpenException(string authority, TimeSpan retryAfter)
         : base(
-            $"The circuit for {authority} is open: the call was refused without being sent. The next probe is allowed in {retryAfter.TotalSeconds:0.###} s.",
+            retryAfter > TimeSpan.Zero
+                ? $"The circuit for {authority} is open: the call was refused without being sent. The next probe is allowed in {retryAfter.TotalSeconds:0.###} s."
+                : $"The circuit for {authority} is half-open: a probe is in flight, and the call was refused without being sent.",
             inner: null,
             statusCode: null)
     {

@@ -11,10 +11,13 @@ internal static class OutcomeClassifier
     /// <summary>Classifies an exception thrown by an attempt.</summary>
     /// <param name="exception">The exception.</param>
     /// <param name="callerCanceled">Whether the caller's own token is cancelled.</param>
-    public static OutcomeKind ClassifyException(Exception exception, bool callerCanceled) => exception switch
+    /// <param name="timedOut">Whether the attempt's own time limit fired: only then is a cancellation a timeout.</param>
+    public static OutcomeKind ClassifyException(Exception exception, bool callerCanceled, bool timedOut) => exception switch
     {
         CircuitOpenException => OutcomeKind.CircuitOpen,
-        OperationCanceledException => callerCanceled ? OutcomeKind.Canceled : OutcomeKind.Timeout,
+        OperationCanceledException when callerCanceled => OutcomeKind.Canceled,
+        OperationCanceledException when timedOut => OutcomeKind.Timeout,
+        OperationCanceledException => OutcomeKind.OtherException,
         HttpRequestException http when IsConnectFailure(http) => OutcomeKind.ConnectFailure,
         HttpRequestException => OutcomeKind.NetworkError,
         _ => OutcomeKind.OtherException,

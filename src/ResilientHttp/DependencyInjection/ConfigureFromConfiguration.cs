@@ -46,13 +46,14 @@ internal sealed class ConfigureFromConfiguration(IServiceProvider services, IEnu
             return;
         }
 
-        // A list set in configuration replaces the default list instead of adding to it.
-        if (section.GetSection("Retry:RetryStatusCodes").Exists())
+        // A list set in configuration replaces the default list instead of adding to it; an empty JSON
+        // array has no value and no children, so look for the key itself.
+        if (HasKey(section.GetSection("Retry"), "RetryStatusCodes"))
         {
             options.Retry.RetryStatusCodes = [];
         }
 
-        if (section.GetSection("CircuitBreaker:FailureStatusCodes").Exists())
+        if (HasKey(section.GetSection("CircuitBreaker"), "FailureStatusCodes"))
         {
             options.CircuitBreaker.FailureStatusCodes = [];
         }
@@ -62,6 +63,9 @@ internal sealed class ConfigureFromConfiguration(IServiceProvider services, IEnu
         options.AttemptTimeout = ReadOptionalDuration(section, "AttemptTimeout", options.AttemptTimeout);
         options.TotalTimeout = ReadOptionalDuration(section, "TotalTimeout", options.TotalTimeout);
     }
+
+    private static bool HasKey(IConfiguration section, string key) =>
+        section.GetChildren().Any(c => string.Equals(c.Key, key, StringComparison.OrdinalIgnoreCase));
 
     // null, "", "None" and "Infinite" all mean no limit; the schema check has vetted the rest.
     private static TimeSpan? ReadOptionalDuration(IConfiguration section, string key, TimeSpan? current)

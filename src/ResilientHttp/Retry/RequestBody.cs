@@ -25,6 +25,19 @@ internal static class RequestBody
             return false;
         }
 
+        if (content is not (StreamContent or MultipartContent))
+        {
+            // Other contents may build their whole body in memory when asked for a stream; only one
+            // whose length is known to fit is buffered. The rest is sent once, untouched.
+            if (content.Headers.ContentLength is null)
+            {
+                return false;
+            }
+
+            await content.LoadIntoBufferAsync(maxBytes, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
         Stream source = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         int limit = (int)Math.Min(maxBytes + 1, Array.MaxLength);
         byte[] buffer = new byte[(int)Math.Min(limit, content.Headers.ContentLength is long known ? known + 1 : 81920)];

@@ -5,7 +5,8 @@ namespace ResilientHttp;
 /// <summary>
 /// R1–R10: sends a call, and sends it again when the decision core says so. A thin adapter between
 /// <see cref="HttpClient"/> and <see cref="RetryStrategy"/>: it times attempts, waits, and hands back the
-/// last real outcome.
+/// last real outcome. A first attempt that completes at once with a final answer returns without an async
+/// state machine: the common case costs a host lookup, a pooled timer and a few reads.
 /// </summary>
 internal sealed class RetryHandler(ClientState client, RandomSource random) : DelegatingHandler
 {
@@ -13,51 +14,36 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
 
     internal ClientState Client => client;
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Uri uri = RequireAbsoluteUri(request);
         ResilientHttpOptions options = client.Options;
         RetryOptions retry = options.Retry;
         long start = _time.GetTimestamp();
         HostState host = client.Hosts.Get(uri, options);
-        request.Options.Set(CallContext.Key, new CallContext(host, cancellationToken));
-
-        CallFacts call = await PrepareAsync(request, retry, cancellationToken).ConfigureAwait(false);
-        for (int attempt = 1; ; attempt++)
+        CallFacts call = PrepareFacts(request, retry);
+        bool needsBuffering = call.RetriesAllowed && retry.MaxAttempts > 1 && call.SafeToResend && request.Content is { } content && !RequestBody.CanReplay(content);
+        if (needsBuffering || host.Pacing.Remaining(start, _time) > TimeSpan.Zero)
         {
-            TimeSpan? remaining = Remaining(options.TotalTimeout, start);
-            TimeSpan pacing = RetryStrategy.PacingDelay(host.Pacing.Remaining(_time.GetTimestamp(), _time), retry, remaining, random.NextDouble());
-            if (pacing > TimeSpan.Zero)
-            {
-                Log.HostPaced(client.Logger, client.Name, request.Method.Method, host.Authority, uri.AbsolutePath, pacing.TotalMilliseconds);
-                client.Metrics.Wait(client.Name, host, pacing, "pacing");
-                await Task.Delay(pacing, _time, cancellationToken).ConfigureAwait(false);
-                remaining = Remaining(options.TotalTimeout, start);
-            }
-
-            (HttpResponseMessage? response, ExceptionDispatchInfo? error, AttemptOutcome outcome, bool cutByDeadline) =
-                await SendAttemptAsync(request, options.AttemptTimeout, remaining, retry, cancellationToken).ConfigureAwait(false);
-
-            client.Metrics.Attempt(client.Name, host, request.Method, outcome);
-            if (outcome.RetryAfter is { } hold && retry.HonorRetryAfter && hold <= retry.MaxRetryAfter)
-            {
-                host.Pacing.HoldUntil(_time.GetTimestamp() + ToTimestampTicks(hold));
-            }
-
-            RetryDecision decision = RetryStrategy.Decide(outcome, attempt, call, retry, Remaining(options.TotalTimeout, start), host.Budget, random.NextDouble());
-            if (!decision.ShouldRetry)
-            {
-                return Finish(request, uri, host, attempt, outcome, decision, response, error, options, cutByDeadline);
-            }
-
-            Log.RetryScheduled(client.Logger, client.Name, request.Method.Method, host.Authority, uri.AbsolutePath, attempt, outcome.Kind, outcome.StatusCode, decision.Delay.TotalMilliseconds, decision.FromRetryAfter ? "Retry-After" : "backoff");
-            client.Metrics.Retry(client.Name, host, request.Method, outcome, decision.Delay, decision.FromRetryAfter);
-            RetryActivity.Retry(attempt, outcome, decision.Delay);
-
-            // R7: a response that will be retried is released before the wait, not after.
-            response?.Dispose();
-            await Task.Delay(decision.Delay, _time, cancellationToken).ConfigureAwait(false);
+            return SendSlowAsync(request, uri, options, host, call, start, needsBuffering, firstSend: null, firstScope: default, cancellationToken);
         }
+
+        AttemptScope scope = AttemptScope.Begin(client.Cancellations, options.AttemptTimeout, options.TotalTimeout, cancellationToken);
+        Task<HttpResponseMessage> send = Send(request, host, scope);
+        if (send.IsCompletedSuccessfully)
+        {
+            int status = (int)send.Result.StatusCode;
+            if (!retry.RetryStatusCodes.Contains(status))
+            {
+                scope.End();
+                var outcome = AttemptOutcome.Status(status);
+                client.Metrics.Attempt(client.Name, host, request.Method, outcome);
+                Conclude(request, uri, host, attempt: 1, outcome, RetryDecisionReason.NotRetriable, options);
+                return send;
+            }
+        }
+
+        return SendSlowAsync(request, uri, options, host, call, start, needsBuffering: false, send, scope, cancellationToken);
     }
 
     private static Uri RequireAbsoluteUri(HttpRequestMessage request) =>
@@ -66,126 +52,192 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
             : throw new InvalidOperationException(
                 $"ResilientHttp needs an absolute request URI to know which host it calls, but the request has '{request.RequestUri}'. Set HttpClient.BaseAddress or use an absolute URI.");
 
-    private static async ValueTask<CallFacts> PrepareAsync(HttpRequestMessage request, RetryOptions retry, CancellationToken cancellationToken)
+    private static CallFacts PrepareFacts(HttpRequestMessage request, RetryOptions retry)
     {
-        bool retriesAllowed = retry.Enabled && retry.MaxAttempts > 1 &&
+        bool retriesAllowed = retry.Enabled &&
             !(request.Options.TryGetValue(ResilientHttpRequestOptions.DisableRetries, out bool disabled) && disabled);
         if (!retriesAllowed)
         {
             return new CallFacts(RetriesAllowed: false, SafeToResend: false, BodyReplayable: true);
         }
 
-        bool unsafeMethod = !OutcomeClassifier.IsIdempotentMethod(request.Method);
-        bool hasKey = request.Headers.NonValidated.Contains(retry.IdempotencyKeyHeader);
-        if (unsafeMethod && !hasKey && retry.AddIdempotencyKey)
+        bool hasKey = false;
+        if (!OutcomeClassifier.IsIdempotentMethod(request.Method))
         {
-            // One key for the operation, reused by every attempt.
-            request.Headers.TryAddWithoutValidation(retry.IdempotencyKeyHeader, Guid.NewGuid().ToString("N"));
-            hasKey = true;
+            hasKey = request.Headers.NonValidated.Contains(retry.IdempotencyKeyHeader);
+            if (!hasKey && retry.AddIdempotencyKey && retry.MaxAttempts > 1)
+            {
+                // One key for the operation, reused by every attempt.
+                request.Headers.TryAddWithoutValidation(retry.IdempotencyKeyHeader, Guid.NewGuid().ToString("N"));
+                hasKey = true;
+            }
         }
 
         bool declared = request.Options.TryGetValue(ResilientHttpRequestOptions.Idempotent, out bool idempotent) && idempotent;
-        bool safe = OutcomeClassifier.IsSafeToResend(request.Method, hasKey, declared, retry.UnsafeMethods);
-
-        // An unsafe request is resent only when it never left (connection refused): its body was
-        // never read, so it needs no buffering.
-        bool replayable = !safe || await RequestBody.MakeReplayableAsync(request, retry.MaxBufferedBodyBytes, cancellationToken).ConfigureAwait(false);
-        return new CallFacts(RetriesAllowed: true, safe, replayable);
+        return new CallFacts(RetriesAllowed: true, OutcomeClassifier.IsSafeToResend(request.Method, hasKey, declared, retry.UnsafeMethods), BodyReplayable: true);
     }
 
-    private async Task<(HttpResponseMessage? Response, ExceptionDispatchInfo? Error, AttemptOutcome Outcome, bool CutByDeadline)> SendAttemptAsync(
-        HttpRequestMessage request,
-        TimeSpan? attemptTimeout,
-        TimeSpan? remaining,
-        RetryOptions retry,
-        CancellationToken cancellationToken)
+    // Hands the attempt to the breaker right behind this handler and sends it; never throws.
+    private Task<HttpResponseMessage> Send(HttpRequestMessage request, HostState host, in AttemptScope scope)
     {
-        bool cutByDeadline = remaining is { } r && (attemptTimeout is null || r < attemptTimeout);
-        TimeSpan? limit = cutByDeadline ? remaining : attemptTimeout;
-        CancellationTokenSource? timeout = null;
-        CancellationTokenRegistration link = default;
+        AttemptHandoff.Set(request, host, scope);
         try
         {
-            CancellationToken token = cancellationToken;
-            if (limit is { } l)
+            return base.SendAsync(request, scope.Token);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<HttpResponseMessage>(ex);
+        }
+        finally
+        {
+            AttemptHandoff.Clear();
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendSlowAsync(
+        HttpRequestMessage request,
+        Uri uri,
+        ResilientHttpOptions options,
+        HostState host,
+        CallFacts call,
+        long start,
+        bool needsBuffering,
+        Task<HttpResponseMessage>? firstSend,
+        AttemptScope firstScope,
+        CancellationToken cancellationToken)
+    {
+        RetryOptions retry = options.Retry;
+        if (needsBuffering)
+        {
+            bool replayable = await RequestBody.MakeReplayableAsync(request, retry.MaxBufferedBodyBytes, cancellationToken).ConfigureAwait(false);
+            call = call with { BodyReplayable = replayable };
+        }
+
+        for (int attempt = 1; ; attempt++)
+        {
+            AttemptResult result;
+            if (attempt == 1 && firstSend is not null)
             {
-                timeout = new CancellationTokenSource(l > TimeSpan.Zero ? l : TimeSpan.Zero, _time);
-                link = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout);
-                token = timeout.Token;
+                result = await CompleteAsync(firstSend, firstScope, retry).ConfigureAwait(false);
+            }
+            else
+            {
+                TimeSpan? remaining = Remaining(options.TotalTimeout, start);
+                TimeSpan pacing = RetryStrategy.PacingDelay(host.Pacing.Remaining(_time.GetTimestamp(), _time), retry, remaining, random.NextDouble());
+                if (pacing > TimeSpan.Zero)
+                {
+                    Log.HostPaced(client.Logger, client.Name, request.Method.Method, host.Authority, uri.AbsolutePath, pacing.TotalMilliseconds);
+                    client.Metrics.Wait(client.Name, host, pacing, "pacing");
+                    await Task.Delay(pacing, _time, cancellationToken).ConfigureAwait(false);
+                    remaining = Remaining(options.TotalTimeout, start);
+                }
+
+                AttemptScope scope = AttemptScope.Begin(client.Cancellations, options.AttemptTimeout, remaining, cancellationToken);
+                result = await CompleteAsync(Send(request, host, scope), scope, retry).ConfigureAwait(false);
             }
 
-            HttpResponseMessage response = await base.SendAsync(request, token).ConfigureAwait(false);
+            AttemptOutcome outcome = result.Outcome;
+            client.Metrics.Attempt(client.Name, host, request.Method, outcome);
+            if (outcome.RetryAfter is { } hold && retry.HonorRetryAfter && hold <= retry.MaxRetryAfter)
+            {
+                host.Pacing.HoldUntil(_time.GetTimestamp() + ToTimestampTicks(hold));
+            }
+
+            TimeSpan blocked = options.CircuitBreaker.Enabled ? host.Circuit.BlockedFor(_time.GetTimestamp(), _time) : TimeSpan.Zero;
+            RetryDecision decision = RetryStrategy.Decide(outcome, attempt, call, retry, Remaining(options.TotalTimeout, start), host.Budget, random.NextDouble(), blocked);
+            if (!decision.ShouldRetry)
+            {
+                Conclude(request, uri, host, attempt, outcome, decision.Reason, options);
+                return Finish(result, options);
+            }
+
+            Log.RetryScheduled(client.Logger, client.Name, request.Method.Method, host.Authority, uri.AbsolutePath, attempt, outcome.Kind, outcome.StatusCode, decision.Delay.TotalMilliseconds, decision.FromRetryAfter ? "Retry-After" : "backoff");
+            client.Metrics.Retry(client.Name, host, request.Method, outcome, decision.Delay, decision.FromRetryAfter);
+            RetryActivity.Retry(attempt, outcome, decision.Delay);
+
+            // R7: a response that will be retried is released before the wait, not after.
+            result.Response?.Dispose();
+            await Task.Delay(decision.Delay, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<AttemptResult> CompleteAsync(Task<HttpResponseMessage> send, AttemptScope scope, RetryOptions retry)
+    {
+        try
+        {
+            HttpResponseMessage response = await send.ConfigureAwait(false);
             int status = (int)response.StatusCode;
             TimeSpan? retryAfter = retry.HonorRetryAfter && retry.RetryStatusCodes.Contains(status)
                 ? RetryAfter.Read(response, _time.GetUtcNow())
                 : null;
-            return (response, null, AttemptOutcome.Status(status, retryAfter), false);
+            return new AttemptResult(response, null, AttemptOutcome.Status(status, retryAfter), CutByDeadline: false);
         }
         catch (Exception ex)
         {
-            OutcomeKind kind = OutcomeClassifier.ClassifyException(ex, cancellationToken.IsCancellationRequested);
-            return (null, ExceptionDispatchInfo.Capture(ex), AttemptOutcome.Of(kind), cutByDeadline);
+            OutcomeKind kind = OutcomeClassifier.ClassifyException(ex, scope.Caller.IsCancellationRequested, scope.TimedOut);
+            return new AttemptResult(null, ExceptionDispatchInfo.Capture(ex), AttemptOutcome.Of(kind), scope.LimitIsDeadline);
         }
         finally
         {
-            await link.DisposeAsync().ConfigureAwait(false);
-            timeout?.Dispose();
+            scope.End();
         }
     }
 
-    private HttpResponseMessage Finish(
-        HttpRequestMessage request,
-        Uri uri,
-        HostState host,
-        int attempt,
-        in AttemptOutcome outcome,
-        in RetryDecision decision,
-        HttpResponseMessage? response,
-        ExceptionDispatchInfo? error,
-        ResilientHttpOptions options,
-        bool cutByDeadline)
+    // Budget, logs and traces once a call's outcome is final.
+    private void Conclude(HttpRequestMessage request, Uri uri, HostState host, int attempt, in AttemptOutcome outcome, RetryDecisionReason reason, ResilientHttpOptions options)
     {
-        bool failed = OutcomeClassifier.IsRetriable(outcome, options.Retry) || outcome.Kind is OutcomeKind.CircuitOpen or OutcomeKind.OtherException;
-        if (!failed && outcome.IsResponse)
+        bool failed = outcome.IsResponse
+            ? OutcomeClassifier.IsRetriable(outcome, options.Retry) || outcome.StatusCode >= 500 || options.CircuitBreaker.FailureStatusCodes.Contains(outcome.StatusCode)
+            : outcome.Kind is not (OutcomeKind.Canceled or OutcomeKind.CircuitOpen);
+        if (!failed)
         {
+            if (!outcome.IsResponse)
+            {
+                return;
+            }
+
             // R9: successful calls refill the host's budget.
             host.Budget.Deposit(options.Retry.Budget);
             if (outcome.StatusCode >= 400)
             {
                 // Why a 4xx came back at once is a question for debugging, not an alert.
-                Log.CallNotRetried(client.Logger, client.Name, request.Method.Method, host.Authority, uri.AbsolutePath, attempt, outcome.StatusCode, decision.Reason);
+                Log.CallNotRetried(client.Logger, client.Name, request.Method.Method, host.Authority, uri.AbsolutePath, attempt, outcome.StatusCode, reason);
             }
             else if (attempt > 1)
             {
                 Log.CallRecovered(client.Logger, client.Name, request.Method.Method, host.Authority, uri.AbsolutePath, attempt);
             }
-        }
-        else if (failed && outcome.Kind != OutcomeKind.CircuitOpen)
-        {
-            Log.CallFailed(client.Logger, client.Name, request.Method.Method, host.Authority, uri.AbsolutePath, attempt, outcome.Kind, outcome.StatusCode, decision.Reason);
-            RetryActivity.GiveUp(attempt, outcome, decision.Reason);
-            if (decision.Reason == RetryDecisionReason.BudgetExhausted)
-            {
-                client.Metrics.BudgetRefusal(client.Name, host);
-            }
+
+            return;
         }
 
-        if (response is not null)
+        Log.CallFailed(client.Logger, client.Name, request.Method.Method, host.Authority, uri.AbsolutePath, attempt, outcome.Kind, outcome.StatusCode, reason);
+        RetryActivity.GiveUp(attempt, outcome, reason);
+        if (reason == RetryDecisionReason.BudgetExhausted)
+        {
+            client.Metrics.BudgetRefusal(client.Name, host);
+        }
+    }
+
+    private static HttpResponseMessage Finish(in AttemptResult result, ResilientHttpOptions options)
+    {
+        if (result.Response is { } response)
         {
             return response;
         }
 
-        if (outcome.Kind == OutcomeKind.Timeout)
+        if (result.Outcome.Kind == OutcomeKind.Timeout)
         {
             // R8: the shape HttpClient itself gives a timeout.
-            string which = cutByDeadline ? "TotalTimeout" : "AttemptTimeout";
-            TimeSpan value = (cutByDeadline ? options.TotalTimeout : options.AttemptTimeout) ?? TimeSpan.Zero;
+            string which = result.CutByDeadline ? "TotalTimeout" : "AttemptTimeout";
+            TimeSpan value = (result.CutByDeadline ? options.TotalTimeout : options.AttemptTimeout) ?? TimeSpan.Zero;
             throw new TaskCanceledException(
                 $"The request was canceled due to the configured ResilientHttp {which} of {value.TotalSeconds} seconds elapsing.",
-                new TimeoutException($"The operation was canceled by the ResilientHttp {which}.", error!.SourceException));
+                new TimeoutException($"The operation was canceled by the ResilientHttp {which}.", result.Error!.SourceException));
         }
 
-        error!.Throw();
+        result.Error!.Throw();
         return null!;
     }
 

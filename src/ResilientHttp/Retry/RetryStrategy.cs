@@ -14,6 +14,7 @@ internal static class RetryStrategy
     /// <param name="remaining">Time left before the call's deadline, or <see langword="null"/> without one.</param>
     /// <param name="budget">The host's retry budget; one token is taken when the decision is to retry.</param>
     /// <param name="random">A uniform draw in [0, 1) for the jitter.</param>
+    /// <param name="circuitBlockedFor">How long the host's circuit will still refuse calls (zero when closed).</param>
     public static RetryDecision Decide(
         in AttemptOutcome outcome,
         int attempt,
@@ -21,7 +22,8 @@ internal static class RetryStrategy
         RetryOptions options,
         TimeSpan? remaining,
         RetryBudget? budget,
-        double random)
+        double random,
+        TimeSpan circuitBlockedFor = default)
     {
         switch (outcome.Kind)
         {
@@ -77,6 +79,12 @@ internal static class RetryStrategy
         if (remaining is { } left && delay >= left)
         {
             return RetryDecision.Stop(RetryDecisionReason.DeadlineExceeded);
+        }
+
+        // A retry the open circuit would refuse is no retry: the caller gets the real last outcome.
+        if (circuitBlockedFor > delay)
+        {
+            return RetryDecision.Stop(RetryDecisionReason.CircuitOpen);
         }
 
         // Last, so that a token is spent only on a retry that will really be made.

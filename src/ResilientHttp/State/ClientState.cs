@@ -29,6 +29,7 @@ internal sealed class ClientState : IDisposable
         Logger = logger;
         _options = factory.Create(name);
         Hosts = new HostTable(time);
+        Cancellations = new CancellationPool(time);
         foreach (IOptionsChangeTokenSource<ResilientHttpOptions> source in changeSources)
         {
             if (source.Name is null || source.Name == name)
@@ -41,6 +42,8 @@ internal sealed class ClientState : IDisposable
     public string Name { get; }
 
     public HostTable Hosts { get; }
+
+    public CancellationPool Cancellations { get; }
 
     public TimeProvider Time { get; }
 

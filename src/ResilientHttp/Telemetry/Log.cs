@@ -41,7 +41,7 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Error, "{ClientName}: the new ResilientHttp configuration is invalid and was not applied; the last valid options stay in force. {Failures}", EventName = "OptionsReloadRejected")]
     public static partial void OptionsReloadRejected(ILogger logger, string clientName, string failures);
 
-    [LoggerMessage(12, LogLevel.Information, "{ClientName}: ResilientHttp options reloaded", EventName = "OptionsReloaded")]
+    [LoggerMessage(12, LogLevel.Debug, "{ClientName}: ResilientHttp options reloaded", EventName = "OptionsReloaded")]
     public static partial void OptionsReloaded(ILogger logger, string clientName);
 
     [LoggerMessage(13, LogLevel.Debug, "{ClientName}: {Method} {Authority}{Path} answered {StatusCode} after {Attempt} attempts; not retried: {Reason}", EventName = "CallNotRetried")]

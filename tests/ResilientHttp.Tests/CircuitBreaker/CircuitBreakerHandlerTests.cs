@@ -54,10 +54,45 @@ public sealed class CircuitBreakerHandlerTests
     {
         using var sut = CreateSut(o => (o.Retry.MaxAttempts, o.Retry.Budget.Enabled) = (4, false)).RespondStatuses(503);
 
-        // Attempts 1–3 fail and open the circuit; attempt 4 is refused by it.
-        await Should.ThrowAsync<CircuitOpenException>(() => sut.GetAsync());
+        // Attempts 1–3 fail and open the circuit; a fourth would be refused, so it is not made and the
+        // caller gets the real last response.
+        using HttpResponseMessage response = await sut.GetAsync();
 
+        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         sut.Sent.Count.ShouldBe(3);
+        await Should.ThrowAsync<CircuitOpenException>(() => sut.GetAsync());
+    }
+
+    [Fact]
+    public async Task Send_ProbeFailsDuringACallsRetries_TheCallerGetsTheRealResponseNotARefusal()
+    {
+        using var sut = CreateSut(o => (o.Retry.MaxAttempts, o.Retry.Budget.Enabled) = (4, false)).RespondStatuses(503);
+        using (await sut.GetAsync())
+        {
+        }
+
+        sut.Time.Advance(TimeSpan.FromSeconds(30));
+
+        // The probe fails and re-opens the circuit: retrying would only be refused.
+        using HttpResponseMessage probe = await sut.GetAsync();
+
+        probe.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        sut.Sent.Count.ShouldBe(3 + 1);
+    }
+
+    [Fact]
+    public async Task Send_AttemptCutOnlyByTheCallersDeadline_IsNotABreakerFailure()
+    {
+        using var sut = CreateSut(o => (o.AttemptTimeout, o.TotalTimeout, o.CircuitBreaker.FailureThreshold) = (null, TimeSpan.FromSeconds(2), 1));
+        sut.Handle(async (_, ct) =>
+        {
+            await Task.Delay(TimeSpan.FromHours(1), sut.Time, ct).ConfigureAwait(false);
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        });
+
+        await Should.ThrowAsync<TaskCanceledException>(() => sut.GetAsync());
+
+        sut.State.Hosts.Get(new Uri("http://api.test/"), sut.State.Options).Circuit.State.ShouldBe(CircuitState.Closed);
     }
 
     [Fact]

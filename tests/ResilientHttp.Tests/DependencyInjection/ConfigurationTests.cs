@@ -91,6 +91,18 @@ public sealed class ConfigurationTests
         OptionsOf(provider, "c").Retry.RetryStatusCodes.ShouldBe([429]);
     }
 
+    [Fact]
+    public void AddResilientHandler_EmptyListInConfiguration_ReplacesTheDefaultWithNothing()
+    {
+        IConfigurationRoot configuration = Json("""{ "ResilientHttp": { "Defaults": { "Retry": { "RetryStatusCodes": [] }, "CircuitBreaker": { "FailureStatusCodes": [] } } } }""");
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
+        services.AddHttpClient("c").AddResilientHandler();
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        OptionsOf(provider, "c").Retry.RetryStatusCodes.ShouldBeEmpty();
+        OptionsOf(provider, "c").CircuitBreaker.FailureStatusCodes.ShouldBeEmpty();
+    }
+
     [Theory]
     [InlineData("null")]
     [InlineData("\"\"")]

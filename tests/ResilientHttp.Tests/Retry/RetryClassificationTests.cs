@@ -126,11 +126,27 @@ public sealed class RetryClassificationTests
     }
 
     [Fact]
+    public async Task Send_CancellationFromBelowThatIsNeitherTheCallersNorATimeout_IsNotRetried()
+    {
+        int calls = 0;
+        using var sut = TestClient.Create();
+        sut.Handle((_, _) =>
+        {
+            calls++;
+            throw new OperationCanceledException("a token refresh below us gave up");
+        });
+
+        await Should.ThrowAsync<OperationCanceledException>(() => sut.GetAsync());
+
+        calls.ShouldBe(1);
+    }
+
+    [Fact]
     public void ClassifyException_RefusedConnection_IsConnectFailure()
     {
         var refused = new HttpRequestException(HttpRequestError.ConnectionError, "refused", new SocketException((int)SocketError.ConnectionRefused));
 
-        OutcomeClassifier.ClassifyException(refused, callerCanceled: false).ShouldBe(OutcomeKind.ConnectFailure);
+        OutcomeClassifier.ClassifyException(refused, callerCanceled: false, timedOut: false).ShouldBe(OutcomeKind.ConnectFailure);
     }
 
     [Fact]
@@ -138,7 +154,7 @@ public sealed class RetryClassificationTests
     {
         var dns = new HttpRequestException(HttpRequestError.NameResolutionError, "no such host", null);
 
-        OutcomeClassifier.ClassifyException(dns, callerCanceled: false).ShouldBe(OutcomeKind.ConnectFailure);
+        OutcomeClassifier.ClassifyException(dns, callerCanceled: false, timedOut: false).ShouldBe(OutcomeKind.ConnectFailure);
     }
 
     [Fact]
@@ -146,19 +162,20 @@ public sealed class RetryClassificationTests
     {
         var reset = new HttpRequestException(HttpRequestError.ResponseEnded, "reset", new IOException("x", new SocketException((int)SocketError.ConnectionReset)));
 
-        OutcomeClassifier.ClassifyException(reset, callerCanceled: false).ShouldBe(OutcomeKind.NetworkError);
+        OutcomeClassifier.ClassifyException(reset, callerCanceled: false, timedOut: false).ShouldBe(OutcomeKind.NetworkError);
     }
 
     [Fact]
     public void ClassifyException_Cancellation_IsTheCallersOnlyWhenTheirTokenFired()
     {
-        OutcomeClassifier.ClassifyException(new TaskCanceledException(), callerCanceled: true).ShouldBe(OutcomeKind.Canceled);
-        OutcomeClassifier.ClassifyException(new TaskCanceledException(), callerCanceled: false).ShouldBe(OutcomeKind.Timeout);
+        OutcomeClassifier.ClassifyException(new TaskCanceledException(), callerCanceled: true, timedOut: true).ShouldBe(OutcomeKind.Canceled);
+        OutcomeClassifier.ClassifyException(new TaskCanceledException(), callerCanceled: false, timedOut: true).ShouldBe(OutcomeKind.Timeout);
+        OutcomeClassifier.ClassifyException(new TaskCanceledException(), callerCanceled: false, timedOut: false).ShouldBe(OutcomeKind.OtherException);
     }
 
     [Fact]
     public void ClassifyException_CircuitOpen_IsNeverANetworkError()
     {
-        OutcomeClassifier.ClassifyException(new CircuitOpenException("http://a:80", TimeSpan.FromSeconds(1)), false).ShouldBe(OutcomeKind.CircuitOpen);
+        OutcomeClassifier.ClassifyException(new CircuitOpenException("http://a:80", TimeSpan.FromSeconds(1)), false, false).ShouldBe(OutcomeKind.CircuitOpen);
     }
 }

@@ -10,7 +10,7 @@ public sealed class LogTests
 {
     private static (TestClient Sut, FakeLogCollector Logs) CreateSut(Action<ResilientHttpOptions>? configure = null)
     {
-        TestClient sut = TestClient.Create(configure, services: s => s.AddFakeLogging());
+        TestClient sut = TestClient.Create(configure, services: s => s.AddFakeLogging().AddLogging(b => b.SetMinimumLevel(LogLevel.Debug)));
         return (sut, sut.Services.GetRequiredService<FakeLogCollector>());
     }
 
@@ -117,7 +117,13 @@ public sealed class LogTests
         request.Headers.Authorization = new("Bearer", "SECRET-BEARER");
         request.Headers.Add("Cookie", "session=SECRET-COOKIE");
 
-        await Should.ThrowAsync<CircuitOpenException>(() => sut.RunAsync(sut.Client.SendAsync(request)));
+        using (HttpResponseMessage response = await sut.RunAsync(sut.Client.SendAsync(request)))
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        }
+
+        await Should.ThrowAsync<CircuitOpenException>(() => sut.RunAsync(sut.Client.GetAsync("/users?api_key=SECRET-AGAIN")));
+        logs.GetSnapshot().ShouldContain(r => r.Id.Name == "CallRefused");
 
         IReadOnlyList<FakeLogRecord> all = logs.GetSnapshot();
         all.ShouldNotBeEmpty();

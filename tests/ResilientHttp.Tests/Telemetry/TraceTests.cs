@@ -44,6 +44,6 @@ public sealed class TraceTests : IDisposable
         }
 
         ActivityEvent giveUp = activity.Events.Single(e => e.Name == "resilienthttp.give_up");
-        giveUp.Tags.Single(t => t.Key == "resilienthttp.reason").Value.ShouldBe("RetriesDisabled");
+        giveUp.Tags.Single(t => t.Key == "resilienthttp.reason").Value.ShouldBe("AttemptsExhausted");
     }
 }
