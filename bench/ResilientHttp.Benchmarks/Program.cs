@@ -3,6 +3,12 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using ResilientHttp.Benchmarks;
 
+if (args.Contains("--probe"))
+{
+    AllocationProbe.Report(Console.Out);
+    return;
+}
+
 if (args.Contains("--memory"))
 {
     HostMemory.Report(Console.Out);

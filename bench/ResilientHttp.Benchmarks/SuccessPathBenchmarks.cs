@@ -10,6 +10,7 @@ public class SuccessPathBenchmarks
     private HttpClient _noOp = null!;
     private HttpClient _resilient = null!;
     private HttpClient _resilientNoBreaker = null!;
+    private HttpClient _resilientNoTimeout = null!;
     private HttpClient _standard = null!;
     private HttpClient _standardRetryBreaker = null!;
     private HttpClient _standardByAuthority = null!;
@@ -21,6 +22,7 @@ public class SuccessPathBenchmarks
         _noOp = Clients.NoOp();
         _resilient = Clients.ResilientDefaults();
         _resilientNoBreaker = Clients.ResilientWith(o => o.CircuitBreaker.Enabled = false);
+        _resilientNoTimeout = Clients.ResilientWith(o => o.AttemptTimeout = null);
         _standard = Clients.Standard();
         _standardRetryBreaker = Clients.StandardRetryAndBreaker();
         _standardByAuthority = Clients.StandardByAuthority();
@@ -37,6 +39,9 @@ public class SuccessPathBenchmarks
 
     [Benchmark(Description = "ResilientHttp, breaker off")]
     public Task<HttpResponseMessage> ResilientNoBreaker() => Send(_resilientNoBreaker);
+
+    [Benchmark(Description = "ResilientHttp, no attempt timeout")]
+    public Task<HttpResponseMessage> ResilientNoTimeout() => Send(_resilientNoTimeout);
 
     [Benchmark(Description = "AddStandardResilienceHandler")]
     public Task<HttpResponseMessage> Standard() => Send(_standard);

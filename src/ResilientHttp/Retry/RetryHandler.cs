@@ -54,8 +54,7 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
 
     private static CallFacts PrepareFacts(HttpRequestMessage request, RetryOptions retry)
     {
-        bool retriesAllowed = retry.Enabled &&
-            !(request.Options.TryGetValue(ResilientHttpRequestOptions.DisableRetries, out bool disabled) && disabled);
+        bool retriesAllowed = retry.Enabled && !RequestOptionsPeek.IsSet(request, ResilientHttpRequestOptions.DisableRetries);
         if (!retriesAllowed)
         {
             return new CallFacts(RetriesAllowed: false, SafeToResend: false, BodyReplayable: true);
@@ -73,7 +72,7 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
             }
         }
 
-        bool declared = request.Options.TryGetValue(ResilientHttpRequestOptions.Idempotent, out bool idempotent) && idempotent;
+        bool declared = RequestOptionsPeek.IsSet(request, ResilientHttpRequestOptions.Idempotent);
         return new CallFacts(RetriesAllowed: true, OutcomeClassifier.IsSafeToResend(request.Method, hasKey, declared, retry.UnsafeMethods), BodyReplayable: true);
     }
 

@@ -12,6 +12,8 @@ internal sealed class HostTable
 {
     private const int MaxStackAuthority = 256;
 
+    private static readonly System.Buffers.SearchValues<char> AuthorityEnd = System.Buffers.SearchValues.Create("/?#\\");
+
     private readonly ConcurrentDictionary<string, HostState> _hosts = new(StringComparer.Ordinal);
 
     // T2: the host names ever reported in metrics, bounded like the table itself, so that calls to
@@ -56,12 +58,62 @@ internal sealed class HostTable
     /// <summary>Formats the authority key of a URI: scheme://host:port, always with the port.</summary>
     public static string FormatAuthority(Uri uri) => $"{uri.Scheme}://{uri.Host}:{uri.Port}";
 
-    // Written part by part: an interpolated int would be boxed by unoptimized (Debug, tier-0) code.
+    // The lookup key is read from the URI's original text when it is plain (lower-case ASCII host, no
+    // user info, no IPv6 literal): asking a freshly built Uri for its Host makes it parse and allocate,
+    // and HttpClient builds a fresh Uri for every request. Anything unusual takes the Uri's own parts.
     private static bool TryFormatAuthority(Uri uri, Span<char> destination, out int written)
     {
         written = 0;
         string scheme = uri.Scheme;
-        string host = uri.Host;
+        ReadOnlySpan<char> text = uri.OriginalString;
+        if (text.Length <= scheme.Length + 3 || !text.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) || !text[scheme.Length..].StartsWith("://"))
+        {
+            return TryFormatFromParts(uri, destination, out written);
+        }
+
+        ReadOnlySpan<char> authority = text[(scheme.Length + 3)..];
+        int end = authority.IndexOfAny(AuthorityEnd);
+        authority = end < 0 ? authority : authority[..end];
+        int colon = authority.LastIndexOf(':');
+        ReadOnlySpan<char> host = colon < 0 ? authority : authority[..colon];
+        int port;
+        if (colon < 0)
+        {
+            port = scheme == Uri.UriSchemeHttps ? 443 : scheme == Uri.UriSchemeHttp ? 80 : -1;
+        }
+        else if (!int.TryParse(authority[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port) || port > 65535)
+        {
+            port = -1;
+        }
+
+        if (port < 0 || host.IsEmpty || !IsPlainHost(host))
+        {
+            return TryFormatFromParts(uri, destination, out written);
+        }
+
+        return TryWrite(scheme, host, port, destination, out written);
+    }
+
+    private static bool IsPlainHost(ReadOnlySpan<char> host)
+    {
+        foreach (char c in host)
+        {
+            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.' or '_'))
+            {
+                return false;
+            }
+        }
+
+        return host[^1] != '.';
+    }
+
+    private static bool TryFormatFromParts(Uri uri, Span<char> destination, out int written) =>
+        TryWrite(uri.Scheme, uri.Host, uri.Port, destination, out written);
+
+    // Written part by part: an interpolated int would be boxed by unoptimized (Debug, tier-0) code.
+    private static bool TryWrite(string scheme, ReadOnlySpan<char> host, int port, Span<char> destination, out int written)
+    {
+        written = 0;
         int length = scheme.Length + 3 + host.Length + 1;
         if (length >= destination.Length)
         {
@@ -72,7 +124,7 @@ internal sealed class HostTable
         "://".CopyTo(destination[scheme.Length..]);
         host.CopyTo(destination[(scheme.Length + 3)..]);
         destination[length - 1] = ':';
-        if (!uri.Port.TryFormat(destination[length..], out int digits, provider: System.Globalization.CultureInfo.InvariantCulture))
+        if (!port.TryFormat(destination[length..], out int digits, provider: System.Globalization.CultureInfo.InvariantCulture))
         {
             return false;
         }

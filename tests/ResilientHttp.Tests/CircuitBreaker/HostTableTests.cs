@@ -33,6 +33,43 @@ public sealed class HostTableTests
         sut.Get(new Uri(other), _options).ShouldNotBeSameAs(sut.Get(new Uri("http://a.test/"), _options));
     }
 
+    [Theory]
+    [InlineData("http://Api.Test/x", "http://api.test:80")]
+    [InlineData("http://api.test:80/x", "http://api.test:80")]
+    [InlineData("http://api.test:080/x", "http://api.test:80")]
+    [InlineData("HTTPS://api.test/x", "https://api.test:443")]
+    [InlineData("http://user:pw@api.test/x", "http://api.test:80")]
+    [InlineData("http://[::1]:8080/x", "http://[::1]:8080")]
+    [InlineData("http://127.0.0.1:5000?x=1", "http://127.0.0.1:5000")]
+    [InlineData("http://api.test.:81/x", "http://api.test.:81")]
+    [InlineData("http://b\u00fccher.test/x", "http://b\u00fccher.test:80")]
+    public void Get_AnySpellingOfAUri_FindsTheStateOfItsNormalizedAuthority(string spelling, string authority)
+    {
+        var sut = new HostTable(_time);
+
+        HostState state = sut.Get(new Uri(spelling), _options);
+
+        state.Authority.ShouldBe(authority);
+        sut.Get(new Uri(spelling), _options).ShouldBeSameAs(state);
+        sut.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Get_FreshUriForAKnownHost_DoesNotAllocate()
+    {
+        var sut = new HostTable(_time);
+        var uris = Enumerable.Range(0, 1000).Select(i => new Uri($"http://known.test:8080/items/{i}?q={i}")).ToArray();
+        sut.Get(uris[0], _options);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (Uri uri in uris)
+        {
+            sut.Get(uri, _options);
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0);
+    }
+
     [Fact]
     public void Get_ManyMoreHostsThanTheLimit_NeverTracksMoreThanTheLimit()
     {
