@@ -30,6 +30,15 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
 
         AttemptScope scope = AttemptScope.Begin(client.Cancellations, options.AttemptTimeout, options.TotalTimeout, cancellationToken);
         Task<HttpResponseMessage> send = Send(request, host, scope);
+        if (send.IsFaulted && send.Exception.InnerException is CircuitOpenException)
+        {
+            // C3: refused by the open circuit, never retried: hand the refusal back as it is, without
+            // rethrowing it on the way.
+            scope.End();
+            client.Metrics.Attempt(client.Name, host, request.Method, AttemptOutcome.Of(OutcomeKind.CircuitOpen));
+            return send;
+        }
+
         if (send.IsCompletedSuccessfully)
         {
             int status = (int)send.Result.StatusCode;

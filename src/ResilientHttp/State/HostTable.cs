@@ -180,15 +180,15 @@ internal sealed class HostTable
                 return;
             }
 
-            // Evict an eighth of the table at once, so that a stream of new hosts pays for a scan
-            // only every few additions.
-            int target = Math.Max(excess, max / 8);
-            List<HostState> idle = [];
-            foreach (HostState host in _hosts.Values)
+            // Evict a quarter of the table at once, so that a stream of new hosts pays for a scan and
+            // a sort only every max/4 additions.
+            int target = Math.Max(excess, max / 4);
+            List<HostState> idle = new(Count);
+            foreach (KeyValuePair<string, HostState> entry in _hosts)
             {
-                if (host != keep && host.Circuit.State == CircuitState.Closed)
+                if (entry.Value != keep && entry.Value.Circuit.State == CircuitState.Closed)
                 {
-                    idle.Add(host);
+                    idle.Add(entry.Value);
                 }
             }
 
