@@ -41,11 +41,10 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
 
         if (send.IsCompletedSuccessfully)
         {
-            int status = (int)send.Result.StatusCode;
-            if (!retry.RetryStatusCodes.Contains(status))
+            var outcome = AttemptOutcome.Status((int)send.Result.StatusCode);
+            if (!OutcomeClassifier.IsRetriable(outcome, retry))
             {
                 scope.End();
-                var outcome = AttemptOutcome.Status(status);
                 client.Metrics.Attempt(client.Name, host, request.Method, outcome);
                 Conclude(request, uri, host, attempt: 1, outcome, RetryDecisionReason.NotRetriable, options);
                 return send;
