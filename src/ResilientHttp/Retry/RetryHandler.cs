@@ -146,10 +146,7 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
 
             AttemptOutcome outcome = result.Outcome;
             client.Metrics.Attempt(client.Name, host, request.Method, outcome);
-            if (outcome.RetryAfter is { } hold && retry.HonorRetryAfter && hold <= retry.MaxRetryAfter)
-            {
-                host.Pacing.HoldUntil(_time.GetTimestamp() + ToTimestampTicks(hold));
-            }
+            RetryStrategy.RecordPause(outcome, host.Pacing, retry, _time.GetTimestamp(), _time);
 
             TimeSpan blocked = options.CircuitBreaker.Enabled ? host.Circuit.BlockedFor(_time.GetTimestamp(), _time) : TimeSpan.Zero;
             RetryDecision decision = RetryStrategy.Decide(outcome, attempt, call, retry, Remaining(options.TotalTimeout, start), host.Budget, random.NextDouble(), blocked);
@@ -194,18 +191,14 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
     // Budget, logs and traces once a call's outcome is final.
     private void Conclude(HttpRequestMessage request, Uri uri, HostState host, int attempt, in AttemptOutcome outcome, RetryDecisionReason reason, ResilientHttpOptions options)
     {
-        bool failed = outcome.IsResponse
-            ? OutcomeClassifier.IsRetriable(outcome, options.Retry) || outcome.StatusCode >= 500 || options.CircuitBreaker.FailureStatusCodes.Contains(outcome.StatusCode)
-            : outcome.Kind is not (OutcomeKind.Canceled or OutcomeKind.CircuitOpen);
-        if (!failed)
+        if (outcome.Kind is OutcomeKind.Canceled or OutcomeKind.CircuitOpen)
         {
-            if (!outcome.IsResponse)
-            {
-                return;
-            }
+            return;
+        }
 
-            // R9: successful calls refill the host's budget.
-            host.Budget.Deposit(options.Retry.Budget);
+        if (RetryStrategy.IsSuccessfulCall(outcome, options))
+        {
+            RetryStrategy.Settle(outcome, host.Budget, options);
             if (outcome.StatusCode >= 400)
             {
                 // Why a 4xx came back at once is a question for debugging, not an alert.
@@ -250,7 +243,4 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
 
     private TimeSpan? Remaining(TimeSpan? totalTimeout, long start) =>
         totalTimeout is { } total ? total - _time.GetElapsedTime(start) : null;
-
-    private long ToTimestampTicks(TimeSpan duration) =>
-        (long)(duration.Ticks * ((double)_time.TimestampFrequency / TimeSpan.TicksPerSecond));
 }

@@ -97,6 +97,35 @@ internal static class RetryStrategy
     }
 
     /// <summary>
+    /// R9: whether a call that ended with <paramref name="outcome"/> was a success for its host, one that
+    /// refills the budget: a response that is neither retriable nor a server failure (5xx or a breaker
+    /// failure status). A 4xx counts: the host did its job.
+    /// </summary>
+    public static bool IsSuccessfulCall(in AttemptOutcome outcome, ResilientHttpOptions options) =>
+        outcome.IsResponse &&
+        !OutcomeClassifier.IsRetriable(outcome, options.Retry) &&
+        outcome.StatusCode < 500 &&
+        !options.CircuitBreaker.FailureStatusCodes.Contains(outcome.StatusCode);
+
+    /// <summary>R9: settles a finished call with its host's budget: a successful call earns its share of a token.</summary>
+    public static void Settle(in AttemptOutcome outcome, RetryBudget budget, ResilientHttpOptions options)
+    {
+        if (IsSuccessfulCall(outcome, options))
+        {
+            budget.Deposit(options.Retry.Budget);
+        }
+    }
+
+    /// <summary>R10: records the pause a host asked for, so that every later call of the client waits for it.</summary>
+    public static void RecordPause(in AttemptOutcome outcome, HostPacing pacing, RetryOptions options, long now, TimeProvider time)
+    {
+        if (outcome.RetryAfter is { } hold && options.HonorRetryAfter && hold <= options.MaxRetryAfter)
+        {
+            pacing.HoldUntil(now + (long)(hold.Ticks * ((double)time.TimestampFrequency / TimeSpan.TicksPerSecond)));
+        }
+    }
+
+    /// <summary>
     /// R10: how long a call must wait before sending to a host that asked for a pause, or zero when it
     /// should send now (no pause, or one longer than the caller would wait for anyway: then the host's own
     /// answer goes back at once).

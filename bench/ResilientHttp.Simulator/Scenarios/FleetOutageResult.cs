@@ -1,0 +1,29 @@
+namespace ResilientHttp.Simulator;
+
+/// <summary>What one policy did in one fleet outage.</summary>
+/// <param name="Settings">The world it ran in.</param>
+/// <param name="Policy">The policy's name.</param>
+/// <param name="Requests">Calls made in the window (outage start to outage end + 60 s).</param>
+/// <param name="Attempts">Sends that reached the network in the window.</param>
+/// <param name="PeakOfferedAfterRecovery">The most attempts offered in one second of the 60 s after the outage, over C.</param>
+/// <param name="RecoverySeconds">From the outage's end to the first of 5 s in a row of goodput ≥ 0.9 λ; ∞ if never.</param>
+/// <param name="SuccessFraction">Calls made in the window that finally succeeded.</param>
+/// <param name="WastedFraction">Server work in the window spent on attempts their client had already abandoned.</param>
+/// <param name="OfferedLoad">Attempts offered per second, over C, for each second of the run.</param>
+/// <param name="Goodput">Successful answers the client still waited for, per second, over C.</param>
+internal sealed record FleetOutageResult(
+    FleetOutageSettings Settings,
+    string Policy,
+    long Requests,
+    long Attempts,
+    double PeakOfferedAfterRecovery,
+    double RecoverySeconds,
+    double SuccessFraction,
+    double WastedFraction,
+    IReadOnlyList<double> OfferedLoad,
+    IReadOnlyList<double> Goodput)
+{
+    public double Amplification => Requests == 0 ? 0 : Attempts / (double)Requests;
+
+    public bool Recovered => !double.IsPositiveInfinity(RecoverySeconds);
+}

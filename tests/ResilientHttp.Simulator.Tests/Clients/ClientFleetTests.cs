@@ -1,0 +1,96 @@
+namespace ResilientHttp.Simulator.Tests;
+
+public sealed class ClientFleetTests
+{
+    private static readonly TimeSpan OneWay = TimeSpan.FromMilliseconds(1);
+
+    [Fact]
+    public void A503ThenA200_IsRetriedAfterTheLibrarysOneSecondBackoff()
+    {
+        (Scheduler scheduler, ClientFleet fleet, RecordingObserver observer, ScriptedServer server) =
+            CreateSut(Policies.ExponentialWithoutJitter(budget: false), (503, null), (200, null));
+
+        fleet.Start(new Call(0, 0));
+        scheduler.RunUntil(VirtualClock.Ticks(60));
+
+        // Answer after 2 ms, then Backoff.Compute(1, 1 s, 30 s, 0, _) = 1 s, then 1 ms to the server.
+        server.Arrivals.ShouldBe([VirtualClock.Ticks(0.001), VirtualClock.Ticks(1.003)]);
+        observer.Finished.Single().Succeeded.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void AlwaysFailingServer_GetsMaxAttemptsSendsAndTheCallFails()
+    {
+        (Scheduler scheduler, ClientFleet fleet, RecordingObserver observer, ScriptedServer server) =
+            CreateSut(Policies.DefaultRetry(budget: false), (503, null));
+
+        fleet.Start(new Call(0, 0));
+        scheduler.RunUntil(VirtualClock.Ticks(60));
+
+        server.Arrivals.Count.ShouldBe(4);
+        observer.Finished.Single().Succeeded.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void SpentBudget_StopsRetriesUntilSuccessesRefillIt()
+    {
+        Policy policy = Policies.DefaultRetry(budget: true);
+        (Scheduler scheduler, ClientFleet fleet, _, ScriptedServer server) = CreateSut(policy, (503, null));
+
+        for (int call = 0; call < 10; call++)
+        {
+            fleet.Start(new Call(0, scheduler.Now));
+            scheduler.RunUntil(scheduler.Now + VirtualClock.Ticks(60));
+        }
+
+        // Ten calls: the first sends since the budget's 10 tokens pay for 10 retries, then first sends only.
+        server.Arrivals.Count.ShouldBe(10 + policy.Options.Retry.Budget.Capacity);
+        fleet.Host(0).Budget.Tokens.ShouldBe(0);
+    }
+
+    [Fact]
+    public void OpenCircuit_RefusesCallsWithoutTouchingTheNetwork()
+    {
+        (Scheduler scheduler, ClientFleet fleet, RecordingObserver observer, ScriptedServer server) =
+            CreateSut(Policies.LibraryDefaults(), (503, null));
+
+        for (int call = 0; call < 5; call++)
+        {
+            fleet.Start(new Call(0, scheduler.Now));
+            scheduler.RunUntil(scheduler.Now + VirtualClock.Ticks(0.5));
+        }
+
+        fleet.Host(0).Circuit.State.ShouldBe(CircuitState.Open);
+        int sentBefore = server.Arrivals.Count;
+        fleet.Start(new Call(0, scheduler.Now));
+        scheduler.RunUntil(scheduler.Now + VirtualClock.Ticks(1));
+
+        server.Arrivals.Count.ShouldBe(sentBefore);
+        observer.Finished[^1].Succeeded.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void RetryAfter_HoldsTheClientsNextCallToo()
+    {
+        (Scheduler scheduler, ClientFleet fleet, _, ScriptedServer server) =
+            CreateSut(Policies.ExponentialWithoutJitter(budget: false), (429, TimeSpan.FromSeconds(5)), (200, null));
+
+        fleet.Start(new Call(0, 0));
+        scheduler.RunUntil(VirtualClock.Ticks(0.01));
+        fleet.Start(new Call(0, scheduler.Now));
+        scheduler.RunUntil(VirtualClock.Ticks(60));
+
+        // The second call waits for the host's pause (R10) instead of being sent at 10 ms.
+        server.Arrivals.Skip(1).ShouldAllBe(t => t >= VirtualClock.Ticks(5.002));
+    }
+
+    private static (Scheduler, ClientFleet, RecordingObserver, ScriptedServer) CreateSut(Policy policy, params (int, TimeSpan?)[] script)
+    {
+        var scheduler = new Scheduler();
+        var observer = new RecordingObserver();
+        var fleet = new ClientFleet(scheduler, policy, clients: 1, new SeededRandom(1), observer, OneWay);
+        var server = new ScriptedServer(fleet, scheduler, script);
+        fleet.Server = server;
+        return (scheduler, fleet, observer, server);
+    }
+}
