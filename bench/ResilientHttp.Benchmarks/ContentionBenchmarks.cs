@@ -12,6 +12,7 @@ public class ContentionBenchmarks
     private Uri[] _one = null!;
     private HttpClient _noOp = null!;
     private HttpClient _resilient = null!;
+    private HttpClient _resilientNoTimeout = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -20,6 +21,7 @@ public class ContentionBenchmarks
         _many = Enumerable.Range(0, 512).Select(i => new Uri($"http://host{i}.test/item")).ToArray();
         _noOp = Clients.NoOp();
         _resilient = Clients.ResilientDefaults();
+        _resilientNoTimeout = Clients.ResilientWith(o => o.AttemptTimeout = null);
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Callers * CallsEach, Description = "no-op handler, one host")]
@@ -27,6 +29,9 @@ public class ContentionBenchmarks
 
     [Benchmark(OperationsPerInvoke = Callers * CallsEach, Description = "ResilientHttp, one host")]
     public Task ResilientOneHost() => Run(_resilient, _one);
+
+    [Benchmark(OperationsPerInvoke = Callers * CallsEach, Description = "ResilientHttp, no attempt timeout, one host")]
+    public Task ResilientNoTimeoutOneHost() => Run(_resilientNoTimeout, _one);
 
     [Benchmark(OperationsPerInvoke = Callers * CallsEach, Description = "no-op handler, 512 hosts")]
     public Task NoOpManyHosts() => Run(_noOp, _many);
