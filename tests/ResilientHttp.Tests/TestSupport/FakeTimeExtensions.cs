@@ -8,14 +8,16 @@ internal static class FakeTimeExtensions
     /// Runs a call to completion on fake time: whenever the code under test waits, the clock moves
     /// straight to the next moment a timer is due. Nothing in the test sleeps through a backoff; the only
     /// real waiting is a few milliseconds for work released by a timer to reach its next wait.
-    /// Fails after ten minutes of fake time.
+    /// Fails after ten minutes of fake time or 10,000 steps.
     /// </summary>
     public static async Task<T> RunAsync<T>(this TestTimeProvider time, Task<T> call)
     {
         DateTimeOffset limit = time.GetUtcNow().AddMinutes(10);
         int seen = 0;
         await SettleAsync(time, call, seen).ConfigureAwait(false);
-        while (!call.IsCompleted && time.GetUtcNow() < limit)
+
+        // Bounded in steps too: a call that waits on nothing the clock can release must fail, not hang.
+        for (int step = 0; !call.IsCompleted && time.GetUtcNow() < limit && step < 10_000; step++)
         {
             seen = time.TimersCreated;
             if (time.NextDue() is { } due && due > time.GetUtcNow())
