@@ -12,8 +12,6 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
 {
     private readonly TimeProvider _time = client.Time;
 
-    internal ClientState Client => client;
-
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Uri uri = RequireAbsoluteUri(request);
