@@ -15,8 +15,7 @@ internal static class RetryAfter
     [
         "ddd, dd MMM yyyy HH:mm:ss 'GMT'",
         "dddd, dd-MMM-yy HH:mm:ss 'GMT'",
-        "ddd MMM d HH:mm:ss yyyy",
-        "ddd MMM  d HH:mm:ss yyyy",
+        "ddd MMM d HH:mm:ss yyyy", // also reads asctime's space-padded day: white space is allowed
     ];
 
     // Longer values are not a wait anyone will honour, and keep the parse free of overflow.
@@ -64,8 +63,9 @@ internal static class RetryAfter
         }
 
         DateTimeOffset reference = TryParseHttpDate(responseDate.AsSpan().Trim(), out DateTimeOffset sent) ? sent : now;
+        // A date equal to the response's own is "now"; only one before it is in the past.
         TimeSpan wait = retryAt - reference;
-        return wait > TimeSpan.Zero ? wait : null;
+        return wait >= TimeSpan.Zero ? wait : null;
     }
 
     private static TimeSpan? ParseSeconds(ReadOnlySpan<char> text)

@@ -71,6 +71,54 @@ public sealed class HostTableTests
     }
 
     [Fact]
+    public void Get_ExactlyTheLimit_TracksEveryHost()
+    {
+        var sut = new HostTable(_time);
+        HostState[] states = Enumerable.Range(0, 100).Select(i => sut.Get(Host(i), _options)).ToArray();
+
+        sut.Count.ShouldBe(100);
+        Enumerable.Range(0, 100).ShouldAllBe(i => ReferenceEquals(sut.Get(Host(i), _options), states[i]));
+    }
+
+    [Fact]
+    public void Get_AfterEvictions_NewHostsAreTrackedAndTheCountIsExact()
+    {
+        var sut = new HostTable(_time);
+        for (int i = 0; i < 1000; i++)
+        {
+            sut.Get(Host(i), _options);
+            _time.Advance(TimeSpan.FromMilliseconds(200));
+        }
+
+        HostState newest = sut.Get(Host(999), _options);
+
+        sut.Get(Host(999), _options).ShouldBeSameAs(newest);
+        sut.Hosts.ShouldContain(newest);
+        sut.Hosts.Count().ShouldBe(sut.Count);
+        sut.Count.ShouldBeLessThanOrEqualTo(100);
+    }
+
+    [Fact]
+    public void Get_NewHostsFromManyThreads_StayWithinTheBound()
+    {
+        var sut = new HostTable(_time);
+
+        Concurrently.Run(8, thread =>
+        {
+            for (int i = 0; i < 2000; i++)
+            {
+                sut.Get(Host((thread * 10_000) + i), _options);
+            }
+
+            return 0;
+        });
+
+        // Concurrent additions may briefly pass the bound by the number of adding threads, never more.
+        sut.Count.ShouldBeLessThanOrEqualTo(100 + 8);
+        sut.Hosts.Count().ShouldBe(sut.Count);
+    }
+
+    [Fact]
     public void Get_ManyMoreHostsThanTheLimit_NeverTracksMoreThanTheLimit()
     {
         var sut = new HostTable(_time);

@@ -56,6 +56,7 @@ public sealed class BackoffTests
 
         waits.ShouldAllBe(w => w <= TimeSpan.FromSeconds(20));
         waits.Distinct().Count().ShouldBe(10);
+        waits[0].ShouldBe(TimeSpan.FromSeconds(8)); // the lowest draw keeps the nominal's lower bound
     }
 
     [Fact]

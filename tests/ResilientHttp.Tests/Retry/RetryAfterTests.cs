@@ -27,6 +27,38 @@ public sealed class RetryAfterTests
     }
 
     [Fact]
+    public void Parse_HttpDateEqualToTheResponseDate_IsNowNotThePast()
+    {
+        RetryAfter.Parse(Now.ToString("r"), Now.ToString("r"), Now.AddHours(1)).ShouldBe(TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void Parse_FifteenDigits_IsReadAndSixteenIsTheMaximum()
+    {
+        RetryAfter.Parse("000000000000005", null, Now).ShouldBe(TimeSpan.FromSeconds(5));
+        RetryAfter.Parse("999999999999999", null, Now).ShouldBe(TimeSpan.MaxValue);
+        RetryAfter.Parse("1000000000000000", null, Now).ShouldBe(TimeSpan.MaxValue);
+    }
+
+    [Fact]
+    public void Read_RetryAfterWithTheResponsesDate_IsMeasuredAgainstThatDate()
+    {
+        using var response = new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable);
+        response.Headers.TryAddWithoutValidation("Retry-After", Now.AddSeconds(3).ToString("r"));
+        response.Headers.TryAddWithoutValidation("Date", Now.ToString("r"));
+
+        RetryAfter.Read(response, Now.AddDays(-1)).ShouldBe(TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public void Read_NoRetryAfter_IsNoValue()
+    {
+        using var response = new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable);
+
+        RetryAfter.Read(response, Now).ShouldBeNull();
+    }
+
+    [Fact]
     public void Parse_HttpDateWithoutDateHeader_IsMeasuredAgainstNow()
     {
         RetryAfter.Parse(Now.AddSeconds(9).ToString("r"), null, Now).ShouldBe(TimeSpan.FromSeconds(9));

@@ -141,6 +141,72 @@ public sealed class RetryClassificationTests
         calls.ShouldBe(1);
     }
 
+    [Theory]
+    [InlineData(200, (int)BreakerVerdict.Success)]
+    [InlineData(302, (int)BreakerVerdict.Success)]
+    [InlineData(399, (int)BreakerVerdict.Success)]
+    [InlineData(400, (int)BreakerVerdict.Neutral)]
+    [InlineData(404, (int)BreakerVerdict.Neutral)]
+    [InlineData(429, (int)BreakerVerdict.Neutral)]
+    [InlineData(500, (int)BreakerVerdict.Failure)]
+    [InlineData(501, (int)BreakerVerdict.Neutral)]
+    [InlineData(503, (int)BreakerVerdict.Failure)]
+    public void ForBreaker_Status_CountsAsTheContractSays(int status, int verdict)
+    {
+        OutcomeClassifier.ForBreaker(AttemptOutcome.Status(status), new CircuitBreakerOptions()).ShouldBe((BreakerVerdict)verdict);
+    }
+
+    [Theory]
+    [InlineData(200, true)]
+    [InlineData(404, true)]
+    [InlineData(500, false)]
+    [InlineData(503, false)]
+    public void IsSuccessfulCall_FinalStatus_RefillsTheBudgetOnlyWhenTheHostDidItsJob(int status, bool successful)
+    {
+        RetryStrategy.IsSuccessfulCall(AttemptOutcome.Status(status), new ResilientHttpOptions()).ShouldBe(successful);
+    }
+
+    [Fact]
+    public void IsSuccessfulCall_Final500_IsAFailureEvenWhenNotAConfiguredBreakerFailure()
+    {
+        var options = new ResilientHttpOptions { CircuitBreaker = { FailureStatusCodes = [503] } };
+
+        RetryStrategy.IsSuccessfulCall(AttemptOutcome.Status(500), options).ShouldBeFalse();
+        RetryStrategy.IsSuccessfulCall(AttemptOutcome.Status(499), options).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Decide_RetryAfterExactlyTheCap_IsStillWaitedFor()
+    {
+        var options = new RetryOptions { MaxRetryAfter = TimeSpan.FromSeconds(5) };
+        var call = new CallFacts(true, true, true);
+
+        RetryDecision decision = RetryStrategy.Decide(AttemptOutcome.Status(503, TimeSpan.FromSeconds(5)), 1, call, options, null, null, 0.0);
+
+        decision.ShouldRetry.ShouldBeTrue();
+        decision.Delay.ShouldBe(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void Decide_WaitEndingExactlyAtTheDeadline_IsNotStarted()
+    {
+        var options = new RetryOptions { JitterFactor = 0 };
+        var call = new CallFacts(true, true, true);
+
+        RetryStrategy.Decide(AttemptOutcome.Status(503), 1, call, options, TimeSpan.FromSeconds(1), null, 0.0).Reason.ShouldBe(RetryDecisionReason.DeadlineExceeded);
+        RetryStrategy.Decide(AttemptOutcome.Status(503), 1, call, options, TimeSpan.FromSeconds(1.001), null, 0.0).ShouldRetry.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Decide_CircuitOpenUntilExactlyTheRetry_LetsTheRetryGo()
+    {
+        var options = new RetryOptions { JitterFactor = 0 };
+        var call = new CallFacts(true, true, true);
+
+        RetryStrategy.Decide(AttemptOutcome.Status(503), 1, call, options, null, null, 0.0, circuitBlockedFor: TimeSpan.FromSeconds(1)).ShouldRetry.ShouldBeTrue();
+        RetryStrategy.Decide(AttemptOutcome.Status(503), 1, call, options, null, null, 0.0, circuitBlockedFor: TimeSpan.FromSeconds(1.001)).Reason.ShouldBe(RetryDecisionReason.CircuitOpen);
+    }
+
     [Fact]
     public void ClassifyException_RefusedConnection_IsConnectFailure()
     {
