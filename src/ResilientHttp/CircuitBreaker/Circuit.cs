@@ -152,9 +152,6 @@ internal sealed class Circuit
     {
         _state = (int)CircuitState.Open;
         _consecutiveFailures = 0;
-        _openUntil = now + ToTimestampTicks(options.BreakDuration, time);
+        _openUntil = now + Timestamps.From(options.BreakDuration, time);
     }
-
-    private static long ToTimestampTicks(TimeSpan duration, TimeProvider time) =>
-        (long)(duration.Ticks * ((double)time.TimestampFrequency / TimeSpan.TicksPerSecond));
 }

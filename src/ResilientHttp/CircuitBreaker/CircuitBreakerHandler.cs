@@ -20,9 +20,7 @@ internal sealed class CircuitBreakerHandler(ClientState client) : DelegatingHand
 
         if (!handed)
         {
-            host = client.Hosts.Get(
-                request.RequestUri is { IsAbsoluteUri: true } uri ? uri : throw new InvalidOperationException("ResilientHttp needs an absolute request URI."),
-                options);
+            host = client.Hosts.Get(RequestUris.RequireAbsolute(request), options);
         }
 
         CircuitPermit permit = host.Circuit.TryEnter(_time.GetTimestamp(), _time, out TimeSpan retryAfter, out CircuitTransition transition);

@@ -14,11 +14,11 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        Uri uri = RequireAbsoluteUri(request);
+        Uri uri = RequestUris.RequireAbsolute(request);
         ResilientHttpOptions options = client.Options;
         RetryOptions retry = options.Retry;
         long start = _time.GetTimestamp();
-        HostState host = client.Hosts.Get(uri, options);
+        HostState host = client.Hosts.Get(uri, options, start);
         CallFacts call = PrepareFacts(request, retry);
         bool needsBuffering = call.RetriesAllowed && retry.MaxAttempts > 1 && call.SafeToResend && request.Content is { } content && !RequestBody.CanReplay(content);
         if (needsBuffering || host.Pacing.Remaining(start, _time) > TimeSpan.Zero)
@@ -51,12 +51,6 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
 
         return SendSlowAsync(request, uri, options, host, call, start, needsBuffering: false, send, scope, cancellationToken);
     }
-
-    private static Uri RequireAbsoluteUri(HttpRequestMessage request) =>
-        request.RequestUri is { IsAbsoluteUri: true } uri
-            ? uri
-            : throw new InvalidOperationException(
-                $"ResilientHttp needs an absolute request URI to know which host it calls, but the request has '{request.RequestUri}'. Set HttpClient.BaseAddress or use an absolute URI.");
 
     private static CallFacts PrepareFacts(HttpRequestMessage request, RetryOptions retry)
     {

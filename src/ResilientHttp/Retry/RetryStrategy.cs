@@ -121,7 +121,7 @@ internal static class RetryStrategy
     {
         if (outcome.RetryAfter is { } hold && options.HonorRetryAfter && hold <= options.MaxRetryAfter)
         {
-            pacing.HoldUntil(now + (long)(hold.Ticks * ((double)time.TimestampFrequency / TimeSpan.TicksPerSecond)));
+            pacing.HoldUntil(now + Timestamps.From(hold, time));
         }
     }
 

@@ -42,9 +42,14 @@ internal sealed class HostTable
     /// <summary>Gets the state of the host of <paramref name="uri"/>, adding it when new.</summary>
     /// <param name="uri">An absolute request URI.</param>
     /// <param name="options">The client's options in force now.</param>
-    public HostState Get(Uri uri, ResilientHttpOptions options)
+    public HostState Get(Uri uri, ResilientHttpOptions options) => Get(uri, options, _time.GetTimestamp());
+
+    /// <summary>Gets the state of the host of <paramref name="uri"/> at a timestamp the caller already took.</summary>
+    /// <param name="uri">An absolute request URI.</param>
+    /// <param name="options">The client's options in force now.</param>
+    /// <param name="now">The current timestamp of the client's clock.</param>
+    public HostState Get(Uri uri, ResilientHttpOptions options, long now)
     {
-        long now = _time.GetTimestamp();
         Span<char> buffer = stackalloc char[MaxStackAuthority];
         if (TryFormatAuthority(uri, buffer, out int length) && _bySpan.TryGetValue(buffer[..length], out HostState? known))
         {
