@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -76,20 +75,10 @@ public sealed class RetryIntegrationTests
         using HttpClient client = CreateClient(server.Address, primary: () => new SocketsHttpHandler
         {
             // The first connection goes to a port where nothing listens: refused, nothing sent.
-            ConnectCallback = async (context, ct) =>
+            ConnectCallback = (context, ct) =>
             {
                 int port = Interlocked.Increment(ref connects) == 1 ? refused.Port : server.Address.Port;
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), ct);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
+                return KestrelServer.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), ct);
             },
         });
 
@@ -107,20 +96,10 @@ public sealed class RetryIntegrationTests
         int connects = 0;
         using HttpClient client = CreateClient(refused, o => o.CircuitBreaker.Enabled = false, () => new SocketsHttpHandler
         {
-            ConnectCallback = async (context, ct) =>
+            ConnectCallback = (context, ct) =>
             {
                 Interlocked.Increment(ref connects);
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-                try
-                {
-                    await socket.ConnectAsync(context.DnsEndPoint, ct);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
+                return KestrelServer.ConnectAsync(context.DnsEndPoint, ct);
             },
         });
 

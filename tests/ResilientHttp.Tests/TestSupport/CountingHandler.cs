@@ -3,20 +3,15 @@ namespace ResilientHttp.Tests;
 /// <summary>Counts the requests that reach the network (placed as the last handler before the primary one).</summary>
 internal sealed class CountingHandler : DelegatingHandler
 {
-    private static int _instances;
-    private int _sends;
-
     public CountingHandler(SendCounter counter)
     {
         Counter = counter;
-        Interlocked.Increment(ref _instances);
     }
 
     public SendCounter Counter { get; }
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _sends);
         Counter.Increment();
         return base.SendAsync(request, cancellationToken);
     }

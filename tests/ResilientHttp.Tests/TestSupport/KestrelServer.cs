@@ -45,6 +45,22 @@ internal sealed class KestrelServer : IAsyncDisposable
         return new Uri($"http://127.0.0.1:{port}/");
     }
 
+    /// <summary>Opens a TCP connection the way SocketsHttpHandler does, for ConnectCallbacks that count or redirect.</summary>
+    public static async ValueTask<Stream> ConnectAsync(EndPoint endPoint, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(endPoint, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
