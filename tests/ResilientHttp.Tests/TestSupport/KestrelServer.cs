@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
@@ -23,10 +24,10 @@ internal sealed class KestrelServer : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<KestrelServer> StartAsync(RequestDelegate handler)
+    public static async Task<KestrelServer> StartAsync(RequestDelegate handler, Action<ListenOptions>? listen = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0, l => listen?.Invoke(l)));
         builder.Logging.ClearProviders();
         WebApplication app = builder.Build();
         app.Run(handler);
