@@ -19,6 +19,10 @@ internal static class OutcomeClassifier
         OperationCanceledException when timedOut => OutcomeKind.Timeout,
         OperationCanceledException => OutcomeKind.OtherException,
         HttpRequestException http when IsConnectFailure(http) => OutcomeKind.ConnectFailure,
+
+        // The answer broke a limit of this client (headers or body too large): every attempt would end the
+        // same, and the host is up. Neither retried nor held against the host.
+        HttpRequestException { HttpRequestError: HttpRequestError.ConfigurationLimitExceeded } => OutcomeKind.OtherException,
         HttpRequestException => OutcomeKind.NetworkError,
         _ => OutcomeKind.OtherException,
     };

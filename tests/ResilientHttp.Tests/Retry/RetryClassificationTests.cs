@@ -240,6 +240,18 @@ public sealed class RetryClassificationTests
     }
 
     [Fact]
+    public void ClassifyException_AnswerBeyondTheClientsLimits_IsNeitherRetriedNorAFailureOfTheHost()
+    {
+        var tooLarge = new HttpRequestException(HttpRequestError.ConfigurationLimitExceeded, "The HTTP response headers length exceeded the set limit.", null);
+
+        OutcomeKind kind = OutcomeClassifier.ClassifyException(tooLarge, callerCanceled: false, timedOut: false);
+
+        kind.ShouldBe(OutcomeKind.OtherException);
+        OutcomeClassifier.IsRetriable(AttemptOutcome.Of(kind), new RetryOptions()).ShouldBeFalse();
+        OutcomeClassifier.ForBreaker(AttemptOutcome.Of(kind), new CircuitBreakerOptions()).ShouldNotBe(BreakerVerdict.Failure);
+    }
+
+    [Fact]
     public void ClassifyException_CircuitOpen_IsNeverANetworkError()
     {
         OutcomeClassifier.ClassifyException(new CircuitOpenException("http://a:80", TimeSpan.FromSeconds(1)), false, false).ShouldBe(OutcomeKind.CircuitOpen);
