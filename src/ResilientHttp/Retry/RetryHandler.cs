@@ -15,6 +15,12 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Uri uri = RequestUris.RequireAbsolute(request);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled before the first send: nothing goes out, not even a half-open circuit's probe.
+            return Task.FromCanceled<HttpResponseMessage>(cancellationToken);
+        }
+
         ResilientHttpOptions options = client.Options;
         RetryOptions retry = options.Retry;
         long start = _time.GetTimestamp();
@@ -132,6 +138,8 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
                     remaining = Remaining(options.TotalTimeout, start);
                 }
 
+                // A cancellation that lands just as a wait ends must not let one more attempt out.
+                cancellationToken.ThrowIfCancellationRequested();
                 AttemptScope scope = AttemptScope.Begin(client.Cancellations, options.AttemptTimeout, remaining, cancellationToken);
                 result = await CompleteAsync(Send(request, host, scope), scope, retry).ConfigureAwait(false);
             }
