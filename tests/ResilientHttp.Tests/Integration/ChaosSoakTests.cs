@@ -104,6 +104,7 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
             await server.DisposeAsync();
         }
 
+        servers = [];
         long memoryLive = LiveHeapBytes();
         await services.DisposeAsync();
         return new SoakResult(report, failures, memoryBefore, memoryLive);
@@ -191,7 +192,7 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
             "a call ends with a response, an HttpRequestException, a timeout (TaskCanceledException over a TimeoutException) or, when its caller cancelled, an OperationCanceledException");
         Expect(figures.Calls.Where(c => c.CanceledAt == 0 && c.Elapsed > TotalTimeout + DeadlineSlack).Select(c => $"{c.Id} {c.Kind} took {c.Elapsed}"),
             "no call runs past its deadline");
-        Expect(figures.Calls.Where(c => c.CancelLatency > CancelBound).Select(c => $"{c.Id} {c.Kind} ended {c.CancelLatency} after the cancellation"),
+        Expect(figures.Calls.Where(c => c.CancelLatency > CancelBound).Select(c => $"{c.Id} {c.Kind} ended {c.CancelLatency} after the cancellation; {figures.Describe(c)}"),
             "a cancelled call ends at once");
         Expect(figures.SendsAfterCancel(SendAfterCancelTolerance).Select(c => $"{c.Id} {c.Kind}"), "no attempt starts after the caller cancelled");
         Expect(figures.Calls.Where(c => figures.SendsOf(c) > MaxAttempts).Select(c => $"{c.Id} sent {figures.SendsOf(c)} times"), "no call is sent more than MaxAttempts times");

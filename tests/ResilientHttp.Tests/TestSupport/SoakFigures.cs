@@ -70,6 +70,16 @@ internal sealed class SoakFigures
     /// <summary>Gets the calls the server received more often than the resilient handler sent them (resends below it).</summary>
     public int ResentBelowTheHandler => Calls.Count(c => ReceiptsOf(c).Count() > _sends.SendsOf(c.Id).Count);
 
+    /// <summary>Describes what happened to one call, relative to its start: sends, receipts, cancellation, end.</summary>
+    public string Describe(SoakCall call)
+    {
+        string At(long timestamp) => $"{System.Diagnostics.Stopwatch.GetElapsedTime(call.Started, timestamp).TotalMilliseconds:0.0} ms";
+        return $"{call.Client} {call.Target}: sends at {string.Join(", ", _sends.SendsOf(call.Id).Select(At))}; " +
+            $"answers {string.Join(", ", ReceiptsOf(call).Select(r => r.Fault))}; " +
+            (call.CanceledAt == 0 ? "" : $"cancelled at {At(call.CanceledAt)}; ") +
+            $"ended at {At(call.Ended)} with {(call.Error is { } e ? $"{e.GetType().Name}: {e.Message}" : call.Status.ToString(CultureInfo.InvariantCulture))}";
+    }
+
     /// <summary>A call ends with a response, an HttpRequestException, a timeout, or a cancellation its caller asked for.</summary>
     public static bool IsClearEnding(SoakCall call) => call.Error switch
     {
@@ -102,6 +112,9 @@ internal sealed class SoakFigures
         Row(text, "attempts started after a cancellation", SendsAfterCancel(TimeSpan.FromMilliseconds(200)).Count().ToString(CultureInfo.InvariantCulture));
         Row(text, "most sends of one call", Calls.Max(SendsOf).ToString(CultureInfo.InvariantCulture));
         Row(text, "POSTs without key received twice", DuplicatedUnsafeCalls.Count().ToString(CultureInfo.InvariantCulture));
+        Row(text, "POSTs without key the server received but never answered (the caller got the error, no resend)", Calls.Count(c =>
+            c.Kind == SoakCallKind.PostWithoutKey && c.Error is not null &&
+            ReceiptsOf(c).Any(r => r.Fault is ChaosFault.Reset or ChaosFault.Stall or ChaosFault.AbortMidBody)).ToString(CultureInfo.InvariantCulture));
         Row(text, "keyed POSTs with differing keys", KeyedPostsWithSeveralKeys.Count().ToString(CultureInfo.InvariantCulture));
         Row(text, "calls received more often than sent (resent below the handler)", ResentBelowTheHandler.ToString(CultureInfo.InvariantCulture));
         Row(text, "hung calls", Calls.Count(c => c.Hung).ToString(CultureInfo.InvariantCulture));
