@@ -106,6 +106,7 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
         }
 
         servers = [];
+
         // Handlers the factory rotated out (every 2 minutes) stay referenced until its cleanup, every 10 s,
         // finds them unused: give it that long before taking the figure.
         long memoryAtEnd = LiveHeapBytes();
