@@ -29,8 +29,7 @@ internal sealed class Circuit
     {
         lock (_gate)
         {
-            // Stryker disable once Equality : at _openUntil == now both branches give zero.
-            return _state == (int)CircuitState.Open && _openUntil > now ? time.GetElapsedTime(now, _openUntil) : TimeSpan.Zero;
+            return _state == (int)CircuitState.Open ? time.GetElapsedTime(now, Math.Max(now, _openUntil)) : TimeSpan.Zero;
         }
     }
 

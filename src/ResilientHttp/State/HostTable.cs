@@ -69,9 +69,10 @@ internal sealed class HostTable
     // The lookup key is read from the URI's original text when it is plain (http or https, lower-case
     // ASCII host, no user info, no IPv6 literal): asking a freshly built Uri for its Host makes it parse
     // and allocate, and HttpClient builds a fresh Uri for every request. Anything unusual takes the Uri's
-    // own parts. The guards are layered: a URI that passes one wrongly gives, further on, a key that no
-    // Uri has (port -1, upper case, '@', an empty host), which misses the table and takes the Uri's own
-    // parts anyway; the mutants marked below have that slower path as their only effect.
+    // own parts. The guards are layered: a URI that one of them lets through wrongly gives, further on,
+    // either its right key or one that no Uri has (upper case, '@', an empty host, a port its scheme never
+    // has), which misses the table and takes the Uri's own parts anyway; the mutants marked below have
+    // that slower path as their only effect.
     private static bool TryFormatAuthority(Uri uri, Span<char> destination, out int written)
     {
         string scheme = uri.Scheme;
@@ -152,8 +153,8 @@ internal sealed class HostTable
 
     private HostState GetOrAdd(Uri uri, string authority, long now, ResilientHttpOptions options)
     {
-        // Stryker disable once Block : only a key too long for the stack buffer gets here known; without this
-        // return, TryAdd below fails and reads the same state back.
+        // A known host gets here when its key did not fit the stack buffer or its text gave a key no Uri has.
+        // Stryker disable once Block : without this return, TryAdd below fails and reads the same state back.
         if (_hosts.TryGetValue(authority, out HostState? existing))
         {
             return existing;
