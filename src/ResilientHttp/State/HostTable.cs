@@ -130,10 +130,11 @@ internal sealed class HostTable
         written = 0;
         int length = scheme.Length + 3 + host.Length + 1;
 
-        // Stryker disable once Equality,Boolean : too long for the buffer; at length == destination.Length the port's
-        // TryFormat fails instead, and a key reported as written but empty misses the table like any key no Uri has.
+        // Too long for the buffer. At length == destination.Length the port's TryFormat fails instead.
+        // Stryker disable once Equality : see the comment above: false either way.
         if (length >= destination.Length)
         {
+            // Stryker disable once Boolean : an empty key reported as written misses the table like any key no Uri has.
             return false;
         }
 
@@ -142,8 +143,8 @@ internal sealed class HostTable
         host.CopyTo(destination[(scheme.Length + 3)..]);
         destination[length - 1] = ':';
         if (!port.TryFormat(destination[length..], out int digits, provider: System.Globalization.CultureInfo.InvariantCulture))
+        // Stryker disable once Block,Boolean : an empty key, or one cut after the ':', misses the table like any key no Uri has.
         {
-            // Stryker disable once Boolean : an empty key misses the table like any key no Uri has.
             return false;
         }
 
@@ -171,10 +172,11 @@ internal sealed class HostTable
         var created = reported
             ? new HostState(authority, options.Retry.Budget.Capacity, now, uri.Host, uri.Port)
             : new HostState(authority, options.Retry.Budget.Capacity, now);
+
+        // Another thread added it first; if it is already evicted again, this call is served untracked.
         if (!_hosts.TryAdd(authority, created))
+        // Stryker disable once Block,Conditional : race-only (another thread's add, and an eviction in between).
         {
-            // Another thread added it first; if it is already evicted again, this call is served untracked.
-            // Stryker disable once Conditional : race-only (another thread's add and an eviction in between).
             return _hosts.TryGetValue(authority, out existing) ? existing : created;
         }
 
@@ -197,15 +199,15 @@ internal sealed class HostTable
 
         try
         {
-            // Stryker disable Equality,Statement : race-only: the excess is gone only when another evictor ran
-            // between this add and the gate.
+            // The excess is gone only when another evictor ran between this add and the gate.
+            // Stryker disable Equality,Block,Statement : race-only, see the comment above.
             int excess = Count - max;
             if (excess <= 0)
             {
                 return;
             }
 
-            // Stryker restore Equality,Statement
+            // Stryker restore Equality,Block,Statement
 
             // Evict a quarter of the table at once, so that a stream of new hosts pays for a scan and
             // a sort only every max/4 additions.
