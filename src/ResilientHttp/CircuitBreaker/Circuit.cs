@@ -27,9 +27,11 @@ internal sealed class Circuit
     /// <summary>Gets the time until an open circuit lets a probe through, or zero.</summary>
     public TimeSpan RemainingBreak(long now, TimeProvider time)
     {
+        // No state to check: a circuit leaves Open only once the break is over, so a closed or half-open
+        // circuit's end of break is never ahead of now.
         lock (_gate)
         {
-            return _state == (int)CircuitState.Open ? time.GetElapsedTime(now, Math.Max(now, _openUntil)) : TimeSpan.Zero;
+            return time.GetElapsedTime(now, Math.Max(now, _openUntil));
         }
     }
 

@@ -115,6 +115,20 @@ public sealed class CircuitTests
     }
 
     [Fact]
+    public void RemainingBreak_HalfOpenAndClosedAgain_IsZero()
+    {
+        Open();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        CircuitPermit probe = Enter();
+        _sut.RemainingBreak(_time.GetTimestamp(), _time).ShouldBe(TimeSpan.Zero);
+
+        Report(BreakerVerdict.Success, probe);
+
+        _sut.State.ShouldBe(CircuitState.Closed);
+        _sut.RemainingBreak(_time.GetTimestamp(), _time).ShouldBe(TimeSpan.Zero);
+    }
+
+    [Fact]
     public void Report_ThresholdLoweredBelowTheCount_OpensAtTheNextFailure()
     {
         var lenient = new CircuitBreakerOptions { FailureThreshold = 10, BreakDuration = _options.BreakDuration };
