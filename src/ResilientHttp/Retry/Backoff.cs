@@ -21,14 +21,10 @@ internal static class Backoff
         // Doubles cannot overflow here: 2^1023 is the limit, far beyond any retry count, and the
         // result is clamped to maxDelay before it becomes ticks again.
         double nominal = Math.Min(baseDelay.Ticks * Math.Pow(2, Math.Max(retry, 1) - 1), max);
-        double lower = nominal * (1 - jitterFactor);
-        double upper = nominal * (1 + jitterFactor);
-        if (upper > max)
-        {
-            upper = max;
-            lower = Math.Min(lower, max * (1 - jitterFactor));
-        }
 
+        // Near and at the cap only the upper bound is cut: nominal <= max keeps the lower one below the cap.
+        double lower = nominal * (1 - jitterFactor);
+        double upper = Math.Min(nominal * (1 + jitterFactor), max);
         double wait = lower + ((upper - lower) * random);
         return TimeSpan.FromTicks((long)Math.Clamp(wait, 0, max));
     }
@@ -45,7 +41,8 @@ internal static class Backoff
     public static TimeSpan AfterRetryAfter(TimeSpan retryAfter, TimeSpan baseDelay, double jitterFactor, double random)
     {
         double spread = Math.Max(retryAfter.Ticks, baseDelay.Ticks) * jitterFactor * random;
-        double wait = retryAfter.Ticks + spread;
-        return wait >= TimeSpan.MaxValue.Ticks ? TimeSpan.MaxValue : TimeSpan.FromTicks((long)wait);
+
+        // A double past long.MaxValue converts to long.MaxValue (saturating since .NET 9): TimeSpan.MaxValue.
+        return TimeSpan.FromTicks((long)(retryAfter.Ticks + spread));
     }
 }

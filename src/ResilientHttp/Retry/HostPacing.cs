@@ -11,23 +11,15 @@ internal sealed class HostPacing
     /// <summary>Records that the host takes no calls before <paramref name="timestamp"/>; an earlier moment never shortens a later one.</summary>
     public void HoldUntil(long timestamp)
     {
+        // Each exchange returns what it found: the loop ends once that is not earlier than timestamp,
+        // which a successful exchange makes true on the next round (its repeat finds timestamp there).
         long current = Volatile.Read(ref _notBefore);
         while (timestamp > current)
         {
-            long seen = Interlocked.CompareExchange(ref _notBefore, timestamp, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
+            current = Interlocked.CompareExchange(ref _notBefore, timestamp, current);
         }
     }
 
-    /// <summary>Gets how long a call made at <paramref name="now"/> must still wait, or zero.</summary>
-    public TimeSpan Remaining(long now, TimeProvider time)
-    {
-        long notBefore = Volatile.Read(ref _notBefore);
-        return notBefore > now ? time.GetElapsedTime(now, notBefore) : TimeSpan.Zero;
-    }
+    /// <summary>Gets how long a call made at <paramref name="now"/> must still wait: zero or less when it need not.</summary>
+    public TimeSpan Remaining(long now, TimeProvider time) => time.GetElapsedTime(now, Volatile.Read(ref _notBefore));
 }

@@ -18,8 +18,8 @@ internal static class RetryAfter
         "ddd MMM d HH:mm:ss yyyy", // also reads asctime's space-padded day: white space is allowed
     ];
 
-    // Longer values are not a wait anyone will honour, and keep the parse free of overflow.
-    private const int MaxDigits = 15;
+    // The most whole seconds a TimeSpan holds.
+    private const long MaxSeconds = long.MaxValue / TimeSpan.TicksPerSecond;
 
     /// <summary>Reads the <c>Retry-After</c> of a response, measuring an HTTP-date against the response's own <c>Date</c>.</summary>
     /// <param name="response">The response.</param>
@@ -70,22 +70,15 @@ internal static class RetryAfter
 
     private static TimeSpan? ParseSeconds(ReadOnlySpan<char> text)
     {
-        foreach (char c in text)
+        if (text.ContainsAnyExceptInRange('0', '9'))
         {
-            if (!char.IsAsciiDigit(c))
-            {
-                return null;
-            }
+            return null;
         }
 
-        ReadOnlySpan<char> digits = text.TrimStart('0');
-        if (digits.Length > MaxDigits)
-        {
-            return TimeSpan.MaxValue;
-        }
-
-        long seconds = digits.IsEmpty ? 0 : long.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
-        return seconds >= (long)TimeSpan.MaxValue.TotalSeconds ? TimeSpan.MaxValue : TimeSpan.FromSeconds(seconds);
+        // Digits only, so the parse fails only past long.MaxValue: like anything past MaxSeconds, the longest wait.
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds <= MaxSeconds
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.MaxValue;
     }
 
     private static bool TryParseHttpDate(ReadOnlySpan<char> text, out DateTimeOffset value) =>

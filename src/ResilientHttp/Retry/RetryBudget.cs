@@ -28,6 +28,7 @@ internal sealed class RetryBudget
         while (current >= Scale)
         {
             long seen = Interlocked.CompareExchange(ref _balance, current - Scale, current);
+            // Stryker disable once Equality : with != a successful exchange goes one more round, whose exchange fails (the balance moved) and returns true; only an ABA race could tell.
             if (seen == current)
             {
                 return true;
@@ -48,9 +49,11 @@ internal sealed class RetryBudget
 
         // The common case, a full bucket, costs one read and no write: no cache line bouncing
         // between cores on a busy host.
-        while (current < capacity && earned > 0)
+        // Stryker disable once Equality : <= would also write a full bucket's own value back; only the write this check avoids differs.
+        while (current < capacity)
         {
             long seen = Interlocked.CompareExchange(ref _balance, Math.Min(capacity, current + earned), current);
+            // Stryker disable once Equality : as in TryWithdraw, != only adds a round whose exchange fails.
             if (seen == current)
             {
                 return;

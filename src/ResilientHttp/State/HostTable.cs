@@ -14,6 +14,9 @@ internal sealed class HostTable
 
     private static readonly System.Buffers.SearchValues<char> AuthorityEnd = System.Buffers.SearchValues.Create("/?#\\");
 
+    // What a host's text may hold to be read as its key; anything else, upper case included, takes the Uri's own parts.
+    private static readonly System.Buffers.SearchValues<char> PlainHost = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-._");
+
     private readonly ConcurrentDictionary<string, HostState> _hosts = new(StringComparer.Ordinal);
 
     // T2: the host names ever reported in metrics, bounded like the table itself, so that calls to
@@ -63,53 +66,59 @@ internal sealed class HostTable
     /// <summary>Formats the authority key of a URI: scheme://host:port, always with the port.</summary>
     public static string FormatAuthority(Uri uri) => $"{uri.Scheme}://{uri.Host}:{uri.Port}";
 
-    // The lookup key is read from the URI's original text when it is plain (lower-case ASCII host, no
-    // user info, no IPv6 literal): asking a freshly built Uri for its Host makes it parse and allocate,
-    // and HttpClient builds a fresh Uri for every request. Anything unusual takes the Uri's own parts.
+    // The lookup key is read from the URI's original text when it is plain (http or https, lower-case
+    // ASCII host, no user info, no IPv6 literal): asking a freshly built Uri for its Host makes it parse
+    // and allocate, and HttpClient builds a fresh Uri for every request. Anything unusual takes the Uri's
+    // own parts. The guards are layered: a URI that one of them lets through wrongly gives, further on,
+    // either its right key or one that no Uri has (upper case, '@', an empty host, a port its scheme never
+    // has), which misses the table and takes the Uri's own parts anyway; the mutants marked below have
+    // that slower path as their only effect.
     private static bool TryFormatAuthority(Uri uri, Span<char> destination, out int written)
     {
-        written = 0;
         string scheme = uri.Scheme;
+        int port = scheme == Uri.UriSchemeHttps ? 443 : scheme == Uri.UriSchemeHttp ? 80 : -1;
+
+        // Stryker disable once Unary,Block,Statement : a layered guard (see above).
+        if (port == -1)
+        {
+            return TryFormatFromParts(uri, destination, out written);
+        }
+
+        // An http(s) Uri's text is optional white space and then "scheme://" (Uri checked): "://" right
+        // after the scheme's length rules the white space out.
         ReadOnlySpan<char> text = uri.OriginalString;
-        if (text.Length <= scheme.Length + 3 || !text.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) || !text[scheme.Length..].StartsWith("://"))
+
+        // Stryker disable once String,Block,Statement : a layered guard (see above).
+        if (!text[scheme.Length..].StartsWith("://", StringComparison.Ordinal))
         {
             return TryFormatFromParts(uri, destination, out written);
         }
 
         ReadOnlySpan<char> authority = text[(scheme.Length + 3)..];
         int end = authority.IndexOfAny(AuthorityEnd);
+
+        // Stryker disable once Equality : end == 0 is an empty authority, which no http(s) Uri has.
         authority = end < 0 ? authority : authority[..end];
+        ReadOnlySpan<char> host = authority;
         int colon = authority.LastIndexOf(':');
-        ReadOnlySpan<char> host = colon < 0 ? authority : authority[..colon];
-        int port;
-        if (colon < 0)
+
+        // Stryker disable once Equality : colon == 0 is an empty host, which no http(s) Uri has.
+        if (colon >= 0)
         {
-            port = scheme == Uri.UriSchemeHttps ? 443 : scheme == Uri.UriSchemeHttp ? 80 : -1;
-        }
-        else if (!int.TryParse(authority[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port) || port > 65535)
-        {
-            port = -1;
+            host = authority[..colon];
+            if (!int.TryParse(authority[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port))
+            {
+                return TryFormatFromParts(uri, destination, out written);
+            }
         }
 
-        if (port < 0 || host.IsEmpty || !IsPlainHost(host))
+        // Stryker disable once Block,Statement : a layered guard (see above).
+        if (host.ContainsAnyExcept(PlainHost))
         {
             return TryFormatFromParts(uri, destination, out written);
         }
 
         return TryWrite(scheme, host, port, destination, out written);
-    }
-
-    private static bool IsPlainHost(ReadOnlySpan<char> host)
-    {
-        foreach (char c in host)
-        {
-            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.' or '_'))
-            {
-                return false;
-            }
-        }
-
-        return host[^1] != '.';
     }
 
     private static bool TryFormatFromParts(Uri uri, Span<char> destination, out int written) =>
@@ -120,8 +129,12 @@ internal sealed class HostTable
     {
         written = 0;
         int length = scheme.Length + 3 + host.Length + 1;
+
+        // Too long for the buffer. At length == destination.Length the port's TryFormat fails instead.
+        // Stryker disable once Equality : see the comment above: false either way.
         if (length >= destination.Length)
         {
+            // Stryker disable once Boolean : an empty key reported as written misses the table like any key no Uri has.
             return false;
         }
 
@@ -130,6 +143,7 @@ internal sealed class HostTable
         host.CopyTo(destination[(scheme.Length + 3)..]);
         destination[length - 1] = ':';
         if (!port.TryFormat(destination[length..], out int digits, provider: System.Globalization.CultureInfo.InvariantCulture))
+        // Stryker disable once Block,Boolean : an empty key, or one cut after the ':', misses the table like any key no Uri has.
         {
             return false;
         }
@@ -140,6 +154,8 @@ internal sealed class HostTable
 
     private HostState GetOrAdd(Uri uri, string authority, long now, ResilientHttpOptions options)
     {
+        // A known host gets here when its key did not fit the stack buffer or its text gave a key no Uri has.
+        // Stryker disable once Block : without this return, TryAdd below fails and reads the same state back.
         if (_hosts.TryGetValue(authority, out HostState? existing))
         {
             return existing;
@@ -156,11 +172,15 @@ internal sealed class HostTable
         var created = reported
             ? new HostState(authority, options.Retry.Budget.Capacity, now, uri.Host, uri.Port)
             : new HostState(authority, options.Retry.Budget.Capacity, now);
+
+        // Another thread added it first; if it is already evicted again, this call is served untracked.
         if (!_hosts.TryAdd(authority, created))
+        // Stryker disable once Block,Conditional : race-only (another thread's add, and an eviction in between).
         {
             return _hosts.TryGetValue(authority, out existing) ? existing : created;
         }
 
+        // Stryker disable once Equality : at exactly max, Evict finds no excess and returns; the check spares the gate.
         if (Interlocked.Increment(ref _count) > max)
         {
             Evict(max, created);
@@ -179,11 +199,15 @@ internal sealed class HostTable
 
         try
         {
+            // The excess is gone only when another evictor ran between this add and the gate.
+            // Stryker disable Equality,Block,Statement : race-only, see the comment above.
             int excess = Count - max;
             if (excess <= 0)
             {
                 return;
             }
+
+            // Stryker restore Equality,Block,Statement
 
             // Evict a quarter of the table at once, so that a stream of new hosts pays for a scan and
             // a sort only every max/4 additions.

@@ -83,6 +83,66 @@ public sealed class CircuitTests
     }
 
     [Fact]
+    public void TryEnter_ClockCountingNanoseconds_RefusesForExactlyTheBreak()
+    {
+        var clock = new NanosecondClock();
+        for (int i = 0; i < _options.FailureThreshold; i++)
+        {
+            _sut.Report(CircuitPermit.Pass, BreakerVerdict.Failure, clock.GetTimestamp(), _options, clock);
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(10));
+        _sut.TryEnter(clock.GetTimestamp(), clock, out TimeSpan retryAfter, out _).ShouldBe(CircuitPermit.Refused);
+        retryAfter.ShouldBe(TimeSpan.FromSeconds(20));
+        _sut.BlockedFor(clock.GetTimestamp(), clock).ShouldBe(TimeSpan.FromSeconds(20));
+
+        clock.Advance(TimeSpan.FromSeconds(20));
+        _sut.TryEnter(clock.GetTimestamp(), clock, out _, out _).ShouldBe(CircuitPermit.Probe);
+    }
+
+    [Fact]
+    public void RemainingBreak_OpenCircuitWhoseBreakIsOver_IsZero()
+    {
+        Open();
+        _time.Advance(TimeSpan.FromSeconds(10));
+        _sut.RemainingBreak(_time.GetTimestamp(), _time).ShouldBe(TimeSpan.FromSeconds(20));
+
+        _time.Advance(TimeSpan.FromSeconds(25));
+
+        _sut.State.ShouldBe(CircuitState.Open);
+        _sut.RemainingBreak(_time.GetTimestamp(), _time).ShouldBe(TimeSpan.Zero);
+        _sut.BlockedFor(_time.GetTimestamp(), _time).ShouldBe(TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void RemainingBreak_HalfOpenAndClosedAgain_IsZero()
+    {
+        Open();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        CircuitPermit probe = Enter();
+        _sut.RemainingBreak(_time.GetTimestamp(), _time).ShouldBe(TimeSpan.Zero);
+
+        Report(BreakerVerdict.Success, probe);
+
+        _sut.State.ShouldBe(CircuitState.Closed);
+        _sut.RemainingBreak(_time.GetTimestamp(), _time).ShouldBe(TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void Report_ThresholdLoweredBelowTheCount_OpensAtTheNextFailure()
+    {
+        var lenient = new CircuitBreakerOptions { FailureThreshold = 10, BreakDuration = _options.BreakDuration };
+        for (int i = 0; i < 5; i++)
+        {
+            _sut.Report(CircuitPermit.Pass, BreakerVerdict.Failure, _time.GetTimestamp(), lenient, _time).ShouldBe(CircuitTransition.None);
+        }
+
+        Report(BreakerVerdict.Failure).ShouldBe(CircuitTransition.Opened);
+
+        _sut.State.ShouldBe(CircuitState.Open);
+    }
+
+    [Fact]
     public void TryEnter_AfterTheBreak_GivesExactlyOneProbeAndRefusesTheRest()
     {
         Open();

@@ -43,6 +43,9 @@ public sealed class HostTableTests
     [InlineData("http://127.0.0.1:5000?x=1", "http://127.0.0.1:5000")]
     [InlineData("http://api.test.:81/x", "http://api.test.:81")]
     [InlineData("http://b\u00fccher.test/x", "http://b\u00fccher.test:80")]
+    [InlineData(" http://api.test/x", "http://api.test:80")]
+    [InlineData("http://api.test:/x", "http://api.test:80")]
+    [InlineData("ftp://api.test/x", "ftp://api.test:21")]
     public void Get_AnySpellingOfAUri_FindsTheStateOfItsNormalizedAuthority(string spelling, string authority)
     {
         var sut = new HostTable(_time);
@@ -51,6 +54,34 @@ public sealed class HostTableTests
 
         state.Authority.ShouldBe(authority);
         sut.Get(new Uri(spelling), _options).ShouldBeSameAs(state);
+        sut.Count.ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData("ftp://a.test:1/", "ftp://a.test/x", "ftp://a.test:21")]
+    [InlineData("ftp://a.test:80/", "ftp://a.test/x", "ftp://a.test:21")]
+    [InlineData("http://a.test:0/", "http://a.test:/x", "http://a.test:80")]
+    public void Get_DefaultPortWhileAnotherPortIsTracked_IsItsOwnHost(string tracked, string other, string authority)
+    {
+        var sut = new HostTable(_time);
+        HostState first = sut.Get(new Uri(tracked), _options);
+
+        HostState second = sut.Get(new Uri(other), _options);
+
+        second.ShouldNotBeSameAs(first);
+        second.Authority.ShouldBe(authority);
+    }
+
+    [Fact]
+    public void Get_HostLongerThanTheStackBuffer_IsTrackedAsOneHost()
+    {
+        string name = string.Join('.', Enumerable.Repeat(new string('a', 60), 5));
+        var sut = new HostTable(_time);
+
+        HostState state = sut.Get(new Uri($"http://{name}/x"), _options);
+
+        sut.Get(new Uri($"http://{name}/y"), _options).ShouldBeSameAs(state);
+        state.Authority.ShouldBe($"http://{name}:80");
         sut.Count.ShouldBe(1);
     }
 
@@ -68,6 +99,35 @@ public sealed class HostTableTests
         }
 
         (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData("http://known.test/items/{0}")]
+    [InlineData("https://known.test/items/{0}")]
+    [InlineData("http://known.test:8080/items/{0}")]
+    [InlineData("https://known.test:8443/items/{0}")]
+    [InlineData("http://10.0.0.1/items/{0}")]
+    [InlineData("http://10.0.0.1:5000/items/{0}")]
+    [InlineData("http://known.test")]
+    [InlineData("https://10.0.0.1:8443")]
+    [InlineData("http://known.test?q={0}")]
+    [InlineData("http://known.test#part{0}")]
+    [InlineData("https://known-host_1.test/a/b/c/{0}?q=1&r=2#f")]
+    public void Get_FreshUriOfAnyPlainShapeForAKnownHost_DoesNotAllocate(string shape)
+    {
+        var sut = new HostTable(_time);
+        var uris = Enumerable.Range(0, 1002).Select(i => new Uri(string.Format(System.Globalization.CultureInfo.InvariantCulture, shape, i))).ToArray();
+        HostState known = sut.Get(uris[0], _options);
+        sut.Get(uris[1], _options).ShouldBeSameAs(known);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 2; i < uris.Length; i++)
+        {
+            sut.Get(uris[i], _options);
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0);
+        sut.Count.ShouldBe(1);
     }
 
     [Fact]
@@ -146,6 +206,82 @@ public sealed class HostTableTests
         sut.Hosts.ShouldContain(recent);
         sut.Hosts.Select(h => h.Authority).ShouldNotContain("http://host1.test:80");
         sut.Get(Host(0), _options).ShouldBeSameAs(recent);
+    }
+
+    [Fact]
+    public void Get_WhenFull_AHostUsedASecondAgoIsNotEvictedAsIdle()
+    {
+        var sut = new HostTable(_time);
+        for (int i = 0; i < 100; i++)
+        {
+            sut.Get(Host(i), _options);
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        HostState used = sut.Get(Host(0), _options); // created first, but used last
+        sut.Get(Host(1000), _options);
+
+        sut.Hosts.ShouldContain(used);
+        sut.Hosts.Select(h => h.Authority).ShouldNotContain("http://host1.test:80");
+    }
+
+    [Fact]
+    public void Get_WhenFullAndTheLongestIdleIsOpen_EvictsTheLongestIdleClosedHost()
+    {
+        var options = new ResilientHttpOptions { CircuitBreaker = { MaxTrackedHosts = 4 } };
+        var sut = new HostTable(_time);
+        sut.Get(new Uri("http://down.test/"), options).Circuit.Report(CircuitPermit.Pass, BreakerVerdict.Failure, _time.GetTimestamp(), new CircuitBreakerOptions { FailureThreshold = 1 }, _time);
+        for (int i = 1; i < 4; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            sut.Get(Host(i), options);
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        HostState newcomer = sut.Get(Host(100), options);
+
+        sut.Hosts.ShouldContain(newcomer);
+        sut.Hosts.Select(h => h.Authority).ShouldBe(["http://down.test:80", "http://host2.test:80", "http://host3.test:80", "http://host100.test:80"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void Get_SmallTableWhenFull_EvictsTheIdleHostAndTracksTheNewcomer()
+    {
+        var options = new ResilientHttpOptions { CircuitBreaker = { MaxTrackedHosts = 2 } };
+        var sut = new HostTable(_time);
+        sut.Get(Host(1), options);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        sut.Get(Host(2), options);
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        HostState newcomer = sut.Get(Host(3), options);
+
+        sut.Count.ShouldBe(2);
+        sut.Hosts.Select(h => h.Authority).ShouldBe(["http://host2.test:80", "http://host3.test:80"], ignoreOrder: true);
+        sut.Get(Host(3), options).ShouldBeSameAs(newcomer);
+    }
+
+    [Fact]
+    public void Get_AfterAnotherThreadEvicted_NewHostsOnThisThreadAreEvictedToo()
+    {
+        var sut = new HostTable(_time);
+        var other = new Thread(() =>
+        {
+            for (int i = 0; i < 150; i++)
+            {
+                sut.Get(Host(i), _options);
+            }
+        });
+        other.Start();
+        other.Join();
+
+        for (int i = 1000; i < 1150; i++)
+        {
+            sut.Get(Host(i), _options);
+        }
+
+        sut.Count.ShouldBeLessThanOrEqualTo(100);
     }
 
     [Fact]

@@ -100,6 +100,14 @@ public sealed class BackoffTests
             });
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.9)]
+    public void AfterRetryAfter_LongestRetryAfter_IsTheLongestWaitNotAnOverflow(double draw)
+    {
+        Backoff.AfterRetryAfter(TimeSpan.MaxValue, Base, 0.5, draw).ShouldBe(TimeSpan.MaxValue);
+    }
+
     [Fact]
     public void AfterRetryAfter_ZeroFromTheHost_IsStillSpreadAcrossCallers()
     {

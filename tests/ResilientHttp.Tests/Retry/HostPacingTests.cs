@@ -95,6 +95,62 @@ public sealed class HostPacingTests
     }
 
     [Fact]
+    public void PacingDelay_PauseExactlyTheCap_IsWaitedFor()
+    {
+        var options = new RetryOptions { MaxRetryAfter = TimeSpan.FromSeconds(4) };
+
+        RetryStrategy.PacingDelay(TimeSpan.FromSeconds(4), options, null, 0.0).ShouldBe(TimeSpan.FromSeconds(4));
+        RetryStrategy.PacingDelay(TimeSpan.FromSeconds(4.001), options, null, 0.0).ShouldBe(TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void PacingDelay_PauseEndingExactlyAtTheDeadline_IsNotWaitedFor()
+    {
+        var options = new RetryOptions();
+
+        RetryStrategy.PacingDelay(TimeSpan.FromSeconds(4), options, TimeSpan.FromSeconds(4), 0.0).ShouldBe(TimeSpan.Zero);
+        RetryStrategy.PacingDelay(TimeSpan.FromSeconds(4), options, TimeSpan.FromSeconds(4.001), 0.0).ShouldBe(TimeSpan.FromSeconds(4));
+    }
+
+    [Theory]
+    [InlineData(4.5, 4)]
+    [InlineData(5, 4)]
+    [InlineData(6, 5)]
+    public void PacingDelay_SpreadReachingTheDeadline_WaitsOnlyThePause(double remainingSeconds, double waitSeconds)
+    {
+        // A 4 s pause with a middle draw is spread to 5 s.
+        TimeSpan wait = RetryStrategy.PacingDelay(TimeSpan.FromSeconds(4), new RetryOptions(), TimeSpan.FromSeconds(remainingSeconds), 0.5);
+
+        wait.ShouldBe(TimeSpan.FromSeconds(waitSeconds));
+    }
+
+    [Fact]
+    public void RecordPause_ClockCountingNanoseconds_HoldsTheHostForExactlyThePause()
+    {
+        var clock = new NanosecondClock();
+        var pacing = new HostPacing();
+
+        RetryStrategy.RecordPause(AttemptOutcome.Status(429, TimeSpan.FromSeconds(5)), pacing, new RetryOptions(), clock.GetTimestamp(), clock);
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        pacing.Remaining(clock.GetTimestamp(), clock).ShouldBe(TimeSpan.FromSeconds(4));
+    }
+
+    [Fact]
+    public void RecordPause_ShorterPauseAfterALongerOne_DoesNotShortenIt()
+    {
+        var clock = new NanosecondClock();
+        var pacing = new HostPacing();
+        var options = new RetryOptions();
+
+        RetryStrategy.RecordPause(AttemptOutcome.Status(429, TimeSpan.FromSeconds(5)), pacing, options, clock.GetTimestamp(), clock);
+        RetryStrategy.RecordPause(AttemptOutcome.Status(429, TimeSpan.FromSeconds(2)), pacing, options, clock.GetTimestamp(), clock);
+        RetryStrategy.RecordPause(AttemptOutcome.Status(429, TimeSpan.FromSeconds(5)), pacing, options, clock.GetTimestamp(), clock);
+
+        pacing.Remaining(clock.GetTimestamp(), clock).ShouldBe(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public void PacingDelay_IsNeverShorterThanThePauseAndSpreadByTheJitter()
     {
         var options = new RetryOptions();

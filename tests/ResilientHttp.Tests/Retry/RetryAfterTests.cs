@@ -33,11 +33,16 @@ public sealed class RetryAfterTests
     }
 
     [Fact]
-    public void Parse_FifteenDigits_IsReadAndSixteenIsTheMaximum()
+    public void Parse_LeadingZeros_AreIgnoredHoweverMany()
     {
-        RetryAfter.Parse("000000000000005", null, Now).ShouldBe(TimeSpan.FromSeconds(5));
-        RetryAfter.Parse("999999999999999", null, Now).ShouldBe(TimeSpan.MaxValue);
-        RetryAfter.Parse("1000000000000000", null, Now).ShouldBe(TimeSpan.MaxValue);
+        RetryAfter.Parse("0000000000000000000000000000005", null, Now).ShouldBe(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void Parse_MostSecondsATimeSpanHolds_IsExactAndOneMoreIsTheMaximum()
+    {
+        RetryAfter.Parse("922337203685", null, Now).ShouldBe(TimeSpan.FromSeconds(922_337_203_685L));
+        RetryAfter.Parse("922337203686", null, Now).ShouldBe(TimeSpan.MaxValue);
     }
 
     [Fact]
@@ -48,6 +53,31 @@ public sealed class RetryAfterTests
         response.Headers.TryAddWithoutValidation("Date", Now.ToString("r"));
 
         RetryAfter.Read(response, Now.AddDays(-1)).ShouldBe(TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public void Read_RetryAfterSentTwice_IsNoValueEvenWhenTheLinesJoinIntoADate()
+    {
+        using var response = new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable);
+        response.Headers.TryAddWithoutValidation("Retry-After", ["Sun", "01 Mar 2026 12:00:30 GMT"]);
+
+        RetryAfter.Read(response, Now).ShouldBeNull();
+    }
+
+    [Fact]
+    public void Read_DateSentTwice_IsIgnoredEvenWhenTheLinesJoinIntoADate()
+    {
+        using var response = new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable);
+        response.Headers.TryAddWithoutValidation("Retry-After", Now.AddSeconds(3).ToString("r"));
+        response.Headers.TryAddWithoutValidation("Date", ["Sun", "01 Mar 2026 12:00:00 GMT"]);
+
+        RetryAfter.Read(response, Now.AddHours(-1)).ShouldBe(TimeSpan.FromSeconds(3) + TimeSpan.FromHours(1));
+    }
+
+    [Fact]
+    public void Parse_MalformedValueWithTheEarliestResponseDate_IsNoValue()
+    {
+        RetryAfter.Parse("soon", "Mon, 01 Jan 0001 00:00:00 GMT", Now).ShouldBeNull();
     }
 
     [Fact]

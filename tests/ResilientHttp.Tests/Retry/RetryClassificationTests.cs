@@ -175,6 +175,26 @@ public sealed class RetryClassificationTests
         RetryStrategy.IsSuccessfulCall(AttemptOutcome.Status(499), options).ShouldBeTrue();
     }
 
+    [Theory]
+    [InlineData((int)OutcomeKind.Timeout)]
+    [InlineData((int)OutcomeKind.NetworkError)]
+    [InlineData((int)OutcomeKind.Canceled)]
+    [InlineData((int)OutcomeKind.OtherException)]
+    [InlineData((int)OutcomeKind.CircuitOpen)]
+    public void IsSuccessfulCall_NoResponse_NeverRefillsTheBudget(int kind)
+    {
+        RetryStrategy.IsSuccessfulCall(AttemptOutcome.Of((OutcomeKind)kind), new ResilientHttpOptions()).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Decide_RetriesDisabledForTheCall_StopsWhereItWouldOtherwiseRetry()
+    {
+        var options = new RetryOptions();
+
+        RetryStrategy.Decide(AttemptOutcome.Status(503), 1, new CallFacts(true, true, true), options, null, null, 0.0).ShouldRetry.ShouldBeTrue();
+        RetryStrategy.Decide(AttemptOutcome.Status(503), 1, new CallFacts(false, true, true), options, null, null, 0.0).Reason.ShouldBe(RetryDecisionReason.RetriesDisabled);
+    }
+
     [Fact]
     public void Decide_RetryAfterExactlyTheCap_IsStillWaitedFor()
     {
