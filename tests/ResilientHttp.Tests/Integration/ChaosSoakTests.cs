@@ -152,7 +152,7 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
             {
                 SoakCall call = NextCall(Interlocked.Increment(ref nextId), random, hosts);
                 calls.Enqueue(call);
-                InterlockedMax(ref maxInFlight, Interlocked.Increment(ref inFlight));
+                AtomicMax.Raise(ref maxInFlight, Interlocked.Increment(ref inFlight));
                 await CallAsync(factory.CreateClient(call.Client), call, random);
                 Interlocked.Decrement(ref inFlight);
 
@@ -164,7 +164,7 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
 
         using var stop = new CancellationTokenSource();
         Task outages = OutagesAsync(servers, duration - RecoveryPhase, stop.Token);
-        Task sampler = SampleAsync(() => InterlockedMax(ref socketsPeak, OpenSockets.Count()), stop.Token);
+        Task sampler = SampleAsync(() => AtomicMax.Raise(ref socketsPeak, OpenSockets.Count()), stop.Token);
         await Task.WhenAll(Enumerable.Range(0, Callers).Select(i => Task.Run(() => CallerAsync(i))));
         await stop.CancelAsync();
         await Task.WhenAll(outages, sampler);
@@ -370,14 +370,5 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
         }
 
         return watch.Elapsed;
-    }
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        int current = Volatile.Read(ref target);
-        while (value > current && Interlocked.CompareExchange(ref target, value, current) is var seen && seen != current)
-        {
-            current = seen;
-        }
     }
 }

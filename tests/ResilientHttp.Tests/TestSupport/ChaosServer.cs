@@ -100,7 +100,7 @@ internal sealed class ChaosServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         int inFlight = Interlocked.Increment(ref _inFlight);
-        InterlockedMax(ref _maxInFlight, inFlight);
+        AtomicMax.Raise(ref _maxInFlight, inFlight);
         try
         {
             using var body = new MemoryStream();
@@ -195,21 +195,6 @@ internal sealed class ChaosServer : IAsyncDisposable
                 await response.Body.FlushAsync(context.RequestAborted);
                 context.Abort();
                 break;
-        }
-    }
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        int current = Volatile.Read(ref target);
-        while (value > current)
-        {
-            int seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
         }
     }
 
