@@ -19,10 +19,7 @@ internal static class OutcomeClassifier
         OperationCanceledException when timedOut => OutcomeKind.Timeout,
         OperationCanceledException => OutcomeKind.OtherException,
         HttpRequestException http when IsConnectFailure(http) => OutcomeKind.ConnectFailure,
-
-        // The answer broke a limit of this client (headers or body too large): every attempt would end the
-        // same, and the host is up. Neither retried nor held against the host.
-        HttpRequestException { HttpRequestError: HttpRequestError.ConfigurationLimitExceeded } => OutcomeKind.OtherException,
+        HttpRequestException { HttpRequestError: HttpRequestError.ConfigurationLimitExceeded } => OutcomeKind.ClientLimitExceeded,
         HttpRequestException => OutcomeKind.NetworkError,
         _ => OutcomeKind.OtherException,
     };
@@ -62,7 +59,7 @@ internal static class OutcomeClassifier
     {
         OutcomeKind.Response when options.FailureStatusCodes.Contains(outcome.StatusCode) => BreakerVerdict.Failure,
         OutcomeKind.Response when outcome.StatusCode < 400 => BreakerVerdict.Success,
-        OutcomeKind.Response => BreakerVerdict.Neutral,
+        OutcomeKind.Response or OutcomeKind.ClientLimitExceeded => BreakerVerdict.Neutral,
         OutcomeKind.ConnectFailure or OutcomeKind.NetworkError or OutcomeKind.Timeout => BreakerVerdict.Failure,
         _ => BreakerVerdict.Abandoned,
     };

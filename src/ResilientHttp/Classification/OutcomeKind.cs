@@ -21,6 +21,12 @@ internal enum OutcomeKind
     /// <summary>The host's circuit is open: the attempt was refused without touching the network.</summary>
     CircuitOpen,
 
+    /// <summary>
+    /// The server answered, but beyond a limit of this client (headers over <c>MaxResponseHeadersLength</c>):
+    /// the host is up, and every attempt would end the same.
+    /// </summary>
+    ClientLimitExceeded,
+
     /// <summary>An exception that says nothing about the host (a bug in an inner handler, a disposed object).</summary>
     OtherException,
 }

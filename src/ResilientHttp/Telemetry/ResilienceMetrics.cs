@@ -125,6 +125,7 @@ internal sealed class ResilienceMetrics
         OutcomeKind.Timeout => "timeout",
         OutcomeKind.Canceled => "canceled",
         OutcomeKind.CircuitOpen => "circuit_open",
+        OutcomeKind.ClientLimitExceeded => "client_limit_exceeded",
         _ => "_OTHER",
     };
 

@@ -111,6 +111,24 @@ public sealed class CircuitBreakerHandlerTests
     }
 
     [Fact]
+    public async Task Send_ProbeAnsweredBeyondTheClientsLimits_ClosesTheCircuitAndTheCallerGetsTheError()
+    {
+        using var sut = CreateSut();
+        int sends = 0;
+        sut.Handle((_, _) => Interlocked.Increment(ref sends) <= 3
+            ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable))
+            : throw new HttpRequestException(HttpRequestError.ConfigurationLimitExceeded, "The HTTP response headers length exceeded the set limit.", null));
+        await FailTimes(sut, 3);
+        sut.Time.Advance(TimeSpan.FromSeconds(30));
+
+        HttpRequestException ex = await Catch.ExceptionAsync<HttpRequestException>(() => sut.GetAsync());
+
+        ex.HttpRequestError.ShouldBe(HttpRequestError.ConfigurationLimitExceeded);
+        sends.ShouldBe(4);
+        sut.State.Hosts.Get(new Uri("http://api.test/"), sut.State.Options).Circuit.State.ShouldBe(CircuitState.Closed, "the host answered");
+    }
+
+    [Fact]
     public async Task Send_ProbeFails_TheCircuitReopensForAnotherBreak()
     {
         using var sut = CreateSut().RespondStatuses(503);

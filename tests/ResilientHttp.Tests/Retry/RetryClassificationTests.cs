@@ -260,15 +260,15 @@ public sealed class RetryClassificationTests
     }
 
     [Fact]
-    public void ClassifyException_AnswerBeyondTheClientsLimits_IsNeitherRetriedNorAFailureOfTheHost()
+    public void ClassifyException_AnswerBeyondTheClientsLimits_IsNotRetriedAndCountsAsTheHostAnswering()
     {
         var tooLarge = new HttpRequestException(HttpRequestError.ConfigurationLimitExceeded, "The HTTP response headers length exceeded the set limit.", null);
 
         OutcomeKind kind = OutcomeClassifier.ClassifyException(tooLarge, callerCanceled: false, timedOut: false);
 
-        kind.ShouldBe(OutcomeKind.OtherException);
+        kind.ShouldBe(OutcomeKind.ClientLimitExceeded);
         OutcomeClassifier.IsRetriable(AttemptOutcome.Of(kind), new RetryOptions()).ShouldBeFalse();
-        OutcomeClassifier.ForBreaker(AttemptOutcome.Of(kind), new CircuitBreakerOptions()).ShouldNotBe(BreakerVerdict.Failure);
+        OutcomeClassifier.ForBreaker(AttemptOutcome.Of(kind), new CircuitBreakerOptions()).ShouldBe(BreakerVerdict.Neutral, "the host answered: a probe that gets this closes the circuit");
     }
 
     [Fact]
