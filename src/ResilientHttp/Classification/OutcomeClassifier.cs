@@ -25,8 +25,8 @@ internal static class OutcomeClassifier
     };
 
     /// <summary>
-    /// Whether the request provably never reached the server: name resolution failed or the connection
-    /// was refused, so not a byte of it was sent.
+    /// Whether the request provably never reached the server: name resolution failed (for good, or for now
+    /// when no resolver answered) or the connection was refused, so not a byte of it was sent.
     /// </summary>
     public static bool IsConnectFailure(HttpRequestException exception)
     {
@@ -39,7 +39,7 @@ internal static class OutcomeClassifier
         {
             if (inner is SocketException socket)
             {
-                return socket.SocketErrorCode is SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.NoData;
+                return socket.SocketErrorCode is SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain;
             }
         }
 

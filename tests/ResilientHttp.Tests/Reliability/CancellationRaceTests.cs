@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ResilientHttp.Tests.Reliability;
 
@@ -24,7 +25,7 @@ public sealed class CancellationRaceTests
     private static Circuit CircuitOf(TestClient sut) => sut.State.Hosts.Get(new Uri("http://api.test/"), sut.State.Options).Circuit;
 
     /// <summary>0: before the first send; 2k − 1: during send k; 2k: during the wait after send k.</summary>
-    public static TheoryData<int> EveryPoint() => [.. Enumerable.Range(0, (2 * MaxAttempts) - 1)];
+    public static TheoryData<int> EveryPoint() => [.. Enumerable.Range(0, 2 * MaxAttempts)];
 
     [Theory]
     [MemberData(nameof(EveryPoint))]
@@ -66,6 +67,22 @@ public sealed class CancellationRaceTests
         sut.Time.Advance(TimeSpan.FromHours(1));
         await Task.Yield();
         sends.ShouldBe(sendsBeforeTheCancellation, "nothing is sent after the cancellation");
+    }
+
+    [Fact]
+    public async Task Send_CancelledJustAsAWaitEnds_MakesNoFurtherAttempt()
+    {
+        // The handler draws once to decide after send 1, and once more as the wait ends, before send 2:
+        // the second draw cancels, after the wait is over and before the next attempt is made.
+        using var cts = new CancellationTokenSource();
+        using var sut = TestClient.Create(
+            o => (o.Retry.MaxAttempts, o.AttemptTimeout) = (MaxAttempts, null),
+            services: s => s.AddSingleton<RandomSource>(new CancellingRandom(cts, cancelOnDraw: 2)));
+        sut.RespondStatuses(503);
+
+        await Should.ThrowAsync<OperationCanceledException>(() => sut.RunAsync(sut.Client.GetAsync("/r", cts.Token)));
+
+        sut.Sent.Count.ShouldBe(1);
     }
 
     [Fact]

@@ -244,6 +244,14 @@ public sealed class RetryClassificationTests
     }
 
     [Fact]
+    public void ClassifyException_NoResolverAnswered_IsConnectFailure()
+    {
+        var tryAgain = new HttpRequestException(HttpRequestError.ConnectionError, "Resource temporarily unavailable", new SocketException((int)SocketError.TryAgain));
+
+        OutcomeClassifier.ClassifyException(tryAgain, callerCanceled: false, timedOut: false).ShouldBe(OutcomeKind.ConnectFailure);
+    }
+
+    [Fact]
     public void ClassifyException_ResetConnection_IsNetworkErrorNotConnectFailure()
     {
         var reset = new HttpRequestException(HttpRequestError.ResponseEnded, "reset", new IOException("x", new SocketException((int)SocketError.ConnectionReset)));
