@@ -116,17 +116,25 @@ public sealed class HostTableTests
     public void Get_FreshUriOfAnyPlainShapeForAKnownHost_DoesNotAllocate(string shape)
     {
         var sut = new HostTable(_time);
-        var uris = Enumerable.Range(0, 1002).Select(i => new Uri(string.Format(System.Globalization.CultureInfo.InvariantCulture, shape, i))).ToArray();
+        var uris = Enumerable.Range(0, 3002).Select(i => new Uri(string.Format(System.Globalization.CultureInfo.InvariantCulture, shape, i))).ToArray();
         HostState known = sut.Get(uris[0], _options);
         sut.Get(uris[1], _options).ShouldBeSameAs(known);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 2; i < uris.Length; i++)
+        // Three rounds of 1,000 fresh URIs, the least counted: a one-off allocation on this thread (tiering, a
+        // lazy static) is not the lookup's, while a lookup that allocates does so in every round.
+        long least = long.MaxValue;
+        for (int round = 0; round < 3; round++)
         {
-            sut.Get(uris[i], _options);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 2 + (round * 1000); i < 2 + ((round + 1) * 1000); i++)
+            {
+                sut.Get(uris[i], _options);
+            }
+
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0);
+        least.ShouldBe(0);
         sut.Count.ShouldBe(1);
     }
 
