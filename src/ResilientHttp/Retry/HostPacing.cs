@@ -11,12 +11,19 @@ internal sealed class HostPacing
     /// <summary>Records that the host takes no calls before <paramref name="timestamp"/>; an earlier moment never shortens a later one.</summary>
     public void HoldUntil(long timestamp)
     {
-        // Each exchange returns what it found: the loop ends once that is not earlier than timestamp,
-        // which a successful exchange makes true on the next round (its repeat finds timestamp there).
+        // The budget's loop: one exchange when it wins (a pause is recorded on every Retry-After answer).
         long current = Volatile.Read(ref _notBefore);
+        // Stryker disable once Equality : >= would also write an equal moment back; only that write differs.
         while (timestamp > current)
         {
-            current = Interlocked.CompareExchange(ref _notBefore, timestamp, current);
+            long seen = Interlocked.CompareExchange(ref _notBefore, timestamp, current);
+            // Stryker disable once Equality,Statement : without the return, a won exchange only adds a round whose exchange fails and ends the loop; != differs only when another thread moved the pause between the read and the exchange (race-only).
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
         }
     }
 
