@@ -40,7 +40,7 @@ public sealed class CircuitBreakerHandlerTests
     public async Task Send_RefusedByAnOpenCircuit_IsNotRetried()
     {
         using var sut = CreateSut(o => o.Retry.MaxAttempts = 4).RespondStatuses(503);
-        sut.State.Hosts.Get(new Uri("http://api.test/"), sut.State.Options).Circuit
+        sut.Host.Circuit
             .Report(CircuitPermit.Pass, BreakerVerdict.Failure, sut.Time.GetTimestamp(), new CircuitBreakerOptions { FailureThreshold = 1 }, sut.Time);
 
         await Should.ThrowAsync<CircuitOpenException>(() => sut.GetAsync());
@@ -92,7 +92,7 @@ public sealed class CircuitBreakerHandlerTests
 
         await Should.ThrowAsync<TaskCanceledException>(() => sut.GetAsync());
 
-        sut.State.Hosts.Get(new Uri("http://api.test/"), sut.State.Options).Circuit.State.ShouldBe(CircuitState.Closed);
+        sut.Host.Circuit.State.ShouldBe(CircuitState.Closed);
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class CircuitBreakerHandlerTests
 
         ex.HttpRequestError.ShouldBe(HttpRequestError.ConfigurationLimitExceeded);
         sends.ShouldBe(4);
-        sut.State.Hosts.Get(new Uri("http://api.test/"), sut.State.Options).Circuit.State.ShouldBe(CircuitState.Closed, "the host answered");
+        sut.Host.Circuit.State.ShouldBe(CircuitState.Closed, "the host answered");
     }
 
     [Fact]
@@ -227,7 +227,7 @@ public sealed class CircuitBreakerHandlerTests
             await Should.ThrowAsync<OperationCanceledException>(() => call);
         }
 
-        sut.State.Hosts.Get(new Uri("http://api.test/"), sut.State.Options).Circuit.State.ShouldBe(CircuitState.Closed);
+        sut.Host.Circuit.State.ShouldBe(CircuitState.Closed);
     }
 
     [Fact]
@@ -262,7 +262,7 @@ public sealed class CircuitBreakerHandlerTests
         await FailTimes(sut, 3);
         var registry = sut.Services.GetRequiredService<ResilienceRegistry>();
 
-        registry.GetClient("other").Hosts.Get(new Uri("http://api.test/"), sut.State.Options).Circuit.State.ShouldBe(CircuitState.Closed);
-        registry.GetClient(TestClient.Name).Hosts.Get(new Uri("http://api.test/"), sut.State.Options).Circuit.State.ShouldBe(CircuitState.Open);
+        registry.GetClient("other").Hosts.Get(TestClient.BaseAddress, sut.State.Options).Circuit.State.ShouldBe(CircuitState.Closed);
+        registry.GetClient(TestClient.Name).Hosts.Get(TestClient.BaseAddress, sut.State.Options).Circuit.State.ShouldBe(CircuitState.Open);
     }
 }

@@ -84,7 +84,7 @@ public sealed class ReloadTests
     {
         (TestClient sut, IConfigurationRoot configuration, ListLogger _) = CreateSut(maxAttempts: 1);
         using TestClient owned = sut;
-        HostState before = sut.State.Hosts.Get(new Uri("http://api.test/"), sut.State.Options);
+        HostState before = sut.Host;
         before.Budget.TryWithdraw().ShouldBeTrue();
         double tokens = before.Budget.Tokens;
 
@@ -95,7 +95,7 @@ public sealed class ReloadTests
             response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         }
 
-        sut.State.Hosts.Get(new Uri("http://api.test/"), sut.State.Options).ShouldBeSameAs(before);
+        sut.Host.ShouldBeSameAs(before);
         before.Budget.Tokens.ShouldBe(tokens - 1);
     }
 }

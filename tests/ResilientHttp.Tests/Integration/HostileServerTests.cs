@@ -31,10 +31,10 @@ public sealed class HostileServerTests
         return services.BuildServiceProvider().GetRequiredService<IHttpClientFactory>().CreateClient("hostile");
     }
 
-    private static Task<KestrelServer> ServeAsync(Action<HttpResponse> answer, Counter requests) =>
+    private static Task<KestrelServer> ServeAsync(Action<HttpResponse> answer, SendCounter requests) =>
         KestrelServer.StartAsync(context =>
         {
-            requests.Add();
+            requests.Increment();
             answer(context.Response);
             return Task.CompletedTask;
         });
@@ -46,7 +46,7 @@ public sealed class HostileServerTests
     [InlineData("Fri, 01 Jan 2100 00:00:00 GMT")]
     public async Task Get_RetryAfterFarBeyondTheCap_ReturnsTheServersAnswerAtOnce(string retryAfter)
     {
-        var requests = new Counter();
+        var requests = new SendCounter();
         await using KestrelServer server = await ServeAsync(r => { r.StatusCode = 503; r.Headers.RetryAfter = retryAfter; }, requests);
         using HttpClient client = CreateClient(server.Address);
         var clock = Stopwatch.StartNew();
@@ -55,7 +55,7 @@ public sealed class HostileServerTests
 
         response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         response.Headers.GetValues("Retry-After").ShouldBe([retryAfter], "the caller gets the server's own answer to act on");
-        requests.Value.ShouldBe(1);
+        requests.Sends.ShouldBe(1);
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5), "nobody waits for a pause the cap refuses");
     }
 
@@ -66,10 +66,10 @@ public sealed class HostileServerTests
     [InlineData("soon, maybe")]
     public async Task Get_RetryAfterNegativeFractionalPastOrMalformed_FallsBackToTheBackoff(string retryAfter)
     {
-        var requests = new Counter();
+        var requests = new SendCounter();
         await using KestrelServer server = await ServeAsync(r =>
         {
-            r.StatusCode = requests.Value < 3 ? 429 : 200;
+            r.StatusCode = requests.Sends < 3 ? 429 : 200;
             r.Headers.RetryAfter = retryAfter;
         }, requests);
         using HttpClient client = CreateClient(server.Address);
@@ -78,7 +78,7 @@ public sealed class HostileServerTests
         using HttpResponseMessage response = await client.GetAsync("/r");
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        requests.Value.ShouldBe(3);
+        requests.Sends.ShouldBe(3);
         // Misread as a pause of a second or more, the two waits would take at least 2 s.
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(1.9), "the backoff (10 ms, 20 ms) applies, not a misread pause");
     }
@@ -87,11 +87,11 @@ public sealed class HostileServerTests
     public async Task Get_RetryAfterHeaderOf60KB_IsIgnoredAndTheBackoffApplies()
     {
         // 60 KB: just under the client's 64 KB limit on response headers (see the next test for beyond it).
-        var requests = new Counter();
+        var requests = new SendCounter();
         string huge = new('x', 60 * 1024);
         await using KestrelServer server = await ServeAsync(r =>
         {
-            r.StatusCode = requests.Value < 2 ? 503 : 200;
+            r.StatusCode = requests.Sends < 2 ? 503 : 200;
             r.Headers.RetryAfter = huge;
         }, requests);
         using HttpClient client = CreateClient(server.Address);
@@ -99,13 +99,13 @@ public sealed class HostileServerTests
         using HttpResponseMessage response = await client.GetAsync("/r");
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        requests.Value.ShouldBe(2);
+        requests.Sends.ShouldBe(2);
     }
 
     [Fact]
     public async Task Get_HeadersBeyondTheClientsLimit_FailOnceWithAClearErrorAndAreNotRetried()
     {
-        var requests = new Counter();
+        var requests = new SendCounter();
         string huge = new('x', 80 * 1024);
         await using KestrelServer server = await ServeAsync(r => { r.StatusCode = 503; r.Headers.RetryAfter = huge; }, requests);
         using HttpClient client = CreateClient(server.Address);
@@ -113,17 +113,17 @@ public sealed class HostileServerTests
         HttpRequestException ex = await Catch.ExceptionAsync<HttpRequestException>(() => client.GetAsync("/r"));
 
         ex.HttpRequestError.ShouldBe(HttpRequestError.ConfigurationLimitExceeded);
-        requests.Value.ShouldBe(1, "the same oversized answer would come back on every attempt");
+        requests.Sends.ShouldBe(1, "the same oversized answer would come back on every attempt");
     }
 
     [Fact]
     public async Task Get_DateHeaderYearsOff_RetryAfterDateIsMeasuredAgainstIt()
     {
-        var requests = new Counter();
+        var requests = new SendCounter();
         DateTimeOffset serverNow = new(2001, 1, 1, 0, 0, 0, TimeSpan.Zero);
         await using KestrelServer server = await ServeAsync(r =>
         {
-            r.StatusCode = requests.Value < 2 ? 503 : 200;
+            r.StatusCode = requests.Sends < 2 ? 503 : 200;
             r.Headers.Date = HttpDate(serverNow);
             r.Headers.RetryAfter = HttpDate(serverNow.AddSeconds(1));
         }, requests);
@@ -134,7 +134,7 @@ public sealed class HostileServerTests
 
         // Against the local clock the date is 25 years past (no wait); against the server's own Date it is 1 s.
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        requests.Value.ShouldBe(2);
+        requests.Sends.ShouldBe(2);
         clock.Elapsed.ShouldBeGreaterThanOrEqualTo(TimeSpan.FromSeconds(1));
     }
 
@@ -207,16 +207,6 @@ public sealed class HostileServerTests
 
         ex.HttpRequestError.ShouldBe(HttpRequestError.NameResolutionError);
         connects.ShouldBe(3, "a name that does not resolve proves nothing was sent: even an unkeyed POST is tried again");
-    }
-
-    /// <summary>Counts requests across threads.</summary>
-    private sealed class Counter
-    {
-        private int _value;
-
-        public int Value => Volatile.Read(ref _value);
-
-        public void Add() => Interlocked.Increment(ref _value);
     }
 
     /// <summary>A TCP server on loopback that reads each request and answers nothing, or the given bytes, then closes.</summary>

@@ -22,9 +22,7 @@ public sealed class CancellationRaceTests
         o.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(30);
     });
 
-    private static Circuit CircuitOf(TestClient sut) => sut.State.Hosts.Get(new Uri("http://api.test/"), sut.State.Options).Circuit;
-
-    /// <summary>0: before the first send; 2k − 1: during send k; 2k: during the wait after send k.</summary>
+        /// <summary>0: before the first send; 2k − 1: during send k; 2k: during the wait after send k.</summary>
     public static TheoryData<int> EveryPoint() => [.. Enumerable.Range(0, 2 * MaxAttempts)];
 
     [Theory]
@@ -113,7 +111,7 @@ public sealed class CancellationRaceTests
         using HttpResponseMessage next = await sut.GetAsync();
         next.StatusCode.ShouldBe(HttpStatusCode.OK);
         sends.ShouldBe(5, "the next call is the new probe, at once, without another break");
-        CircuitOf(sut).State.ShouldBe(CircuitState.Closed);
+        sut.Host.Circuit.State.ShouldBe(CircuitState.Closed);
     }
 
     [Fact]
@@ -129,7 +127,7 @@ public sealed class CancellationRaceTests
         using HttpResponseMessage next = await sut.GetAsync();
         next.StatusCode.ShouldBe(HttpStatusCode.OK);
         sut.Sent.Count.ShouldBe(4);
-        CircuitOf(sut).State.ShouldBe(CircuitState.Closed);
+        sut.Host.Circuit.State.ShouldBe(CircuitState.Closed);
     }
 
     [Fact]
@@ -156,7 +154,7 @@ public sealed class CancellationRaceTests
 
         probed.StatusCode.ShouldBe(HttpStatusCode.OK);
         sends.ShouldBe(4);
-        CircuitOf(sut).State.ShouldBe(CircuitState.Closed);
+        sut.Host.Circuit.State.ShouldBe(CircuitState.Closed);
     }
 
     private static async Task OpenTheCircuitAsync(TestClient sut)
@@ -164,7 +162,7 @@ public sealed class CancellationRaceTests
         // One call, three 503s: the third opens the circuit, and the fourth attempt is not made.
         using HttpResponseMessage response = await sut.GetAsync();
         response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
-        CircuitOf(sut).State.ShouldBe(CircuitState.Open);
+        sut.Host.Circuit.State.ShouldBe(CircuitState.Open);
     }
 
     /// <summary>Lets the call make <paramref name="sends"/> sends and returns while it waits after the last of them.</summary>

@@ -112,7 +112,7 @@ public sealed class RetryBudgetTests
         {
         }
 
-        sut.State.Hosts.Get(new Uri("http://api.test/"), sut.State.Options).Budget.Tokens.ShouldBe(0);
+        sut.Host.Budget.Tokens.ShouldBe(0);
     }
 
     [Fact]

@@ -11,6 +11,7 @@ internal sealed class TestClient : IDisposable
 {
     public const string Name = "test";
     public static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    public static readonly Uri BaseAddress = new("http://api.test/");
 
     private TestClient(ServiceProvider services, TestTimeProvider time, FixedRandom random, MockHttpMessageHandler mock, RecordingHandler recorder)
     {
@@ -38,6 +39,9 @@ internal sealed class TestClient : IDisposable
 
     internal ClientState State => Services.GetRequiredService<ResilienceRegistry>().GetClient(Name);
 
+    /// <summary>Gets the state (circuit, budget, pacing) of the client's one host, <c>http://api.test</c>.</summary>
+    internal HostState Host => State.Hosts.Get(BaseAddress, State.Options);
+
     public static TestClient Create(Action<ResilientHttpOptions>? configure = null, double random = 0.5, Action<IServiceCollection>? services = null)
     {
         var time = new TestTimeProvider(Start);
@@ -48,7 +52,7 @@ internal sealed class TestClient : IDisposable
         collection.AddSingleton<TimeProvider>(time);
         collection.AddSingleton<RandomSource>(fixedRandom);
         services?.Invoke(collection);
-        collection.AddHttpClient(Name, c => c.BaseAddress = new Uri("http://api.test/"))
+        collection.AddHttpClient(Name, c => c.BaseAddress = BaseAddress)
             .ConfigurePrimaryHttpMessageHandler(() => recorder)
             .AddResilientHandler(configure ?? (_ => { }));
         return new TestClient(collection.BuildServiceProvider(), time, fixedRandom, mock, recorder);
