@@ -128,14 +128,15 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
             }
             else
             {
-                TimeSpan? remaining = Remaining(options.TotalTimeout, start);
-                TimeSpan pacing = RetryStrategy.PacingDelay(host.Pacing.Remaining(_time.GetTimestamp(), _time), retry, remaining, random.NextDouble());
+                long now = _time.GetTimestamp();
+                TimeSpan? remaining = Remaining(options.TotalTimeout, start, now);
+                TimeSpan pacing = RetryStrategy.PacingDelay(host.Pacing.Remaining(now, _time), retry, remaining, random.NextDouble());
                 if (pacing > TimeSpan.Zero)
                 {
                     Log.HostPaced(client.Logger, client.Name, request.Method.Method, host.Authority, uri.AbsolutePath, pacing.TotalMilliseconds);
                     client.Metrics.Wait(client.Name, host, pacing, "pacing");
                     await Task.Delay(pacing, _time, cancellationToken).ConfigureAwait(false);
-                    remaining = Remaining(options.TotalTimeout, start);
+                    remaining = Remaining(options.TotalTimeout, start, _time.GetTimestamp());
                 }
 
                 // A cancellation that lands just as a wait ends must not let one more attempt out.
@@ -146,10 +147,12 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
 
             AttemptOutcome outcome = result.Outcome;
             client.Metrics.Attempt(client.Name, host, request.Method, outcome);
-            RetryStrategy.RecordPause(outcome, host.Pacing, retry, _time.GetTimestamp(), _time);
+            // One reading of the clock for everything decided about this attempt.
+            long ended = _time.GetTimestamp();
+            RetryStrategy.RecordPause(outcome, host.Pacing, retry, ended, _time);
 
-            TimeSpan blocked = options.CircuitBreaker.Enabled ? host.Circuit.BlockedFor(_time.GetTimestamp(), _time) : TimeSpan.Zero;
-            RetryDecision decision = RetryStrategy.Decide(outcome, attempt, call, retry, Remaining(options.TotalTimeout, start), host.Budget, random.NextDouble(), blocked);
+            TimeSpan blocked = options.CircuitBreaker.Enabled ? host.Circuit.BlockedFor(ended, _time) : TimeSpan.Zero;
+            RetryDecision decision = RetryStrategy.Decide(outcome, attempt, call, retry, Remaining(options.TotalTimeout, start, ended), host.Budget, random.NextDouble(), blocked);
             if (!decision.ShouldRetry)
             {
                 Conclude(request, uri, host, attempt, outcome, decision.Reason, options);
@@ -241,6 +244,6 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
         return null!;
     }
 
-    private TimeSpan? Remaining(TimeSpan? totalTimeout, long start) =>
-        totalTimeout is { } total ? total - _time.GetElapsedTime(start) : null;
+    private TimeSpan? Remaining(TimeSpan? totalTimeout, long start, long now) =>
+        totalTimeout is { } total ? total - _time.GetElapsedTime(start, now) : null;
 }
