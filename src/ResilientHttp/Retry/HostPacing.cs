@@ -17,7 +17,7 @@ internal sealed class HostPacing
         while (timestamp > current)
         {
             long seen = Interlocked.CompareExchange(ref _notBefore, timestamp, current);
-            // Stryker disable once Equality,Statement : without the return, a won exchange only adds a round whose exchange fails and ends the loop; != differs only when another thread moved the pause between the read and the exchange (race-only).
+            // Stryker disable once Equality,Statement,Block : without the return (or its block), a won exchange only adds a round whose exchange fails and ends the loop; != differs only when another thread moved the pause between the read and the exchange (race-only).
             if (seen == current)
             {
                 return;
