@@ -28,7 +28,7 @@ internal sealed class RetryBudget
         while (current >= Scale)
         {
             long seen = Interlocked.CompareExchange(ref _balance, current - Scale, current);
-            // Stryker disable once Equality : with != a successful exchange goes one more round, whose exchange fails (the balance moved) and returns true; only an ABA race could tell.
+            // Stryker disable once Equality : with != a won exchange goes one more round, whose exchange fails and returns true, the same; a lost one would return without retrying, which only another thread moving the balance between the read and the exchange can show (race-only).
             if (seen == current)
             {
                 return true;
@@ -53,7 +53,7 @@ internal sealed class RetryBudget
         while (current < capacity)
         {
             long seen = Interlocked.CompareExchange(ref _balance, Math.Min(capacity, current + earned), current);
-            // Stryker disable once Equality : as in TryWithdraw, != only adds a round whose exchange fails.
+            // Stryker disable once Equality : as in TryWithdraw: != adds a failing round after a won exchange, and is race-only after a lost one.
             if (seen == current)
             {
                 return;
