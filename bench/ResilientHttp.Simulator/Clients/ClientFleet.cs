@@ -166,7 +166,7 @@ internal sealed class ClientFleet : IEventSink
         if (_options.CircuitBreaker.Enabled)
         {
             CircuitBreakerOptions breaker = _options.CircuitBreaker;
-            Host(attempt.Call.Client).Circuit.Report(attempt.Permit, OutcomeClassifier.ForBreaker(outcome, breaker), Clock.GetTimestamp(), breaker, Clock);
+            Host(attempt.Call.Client).Circuit.Report(attempt.Permit, OutcomeClassifier.ForBreaker(outcome, breaker), attempt.SentAt, Clock.GetTimestamp(), breaker, Clock, _random);
         }
     }
 

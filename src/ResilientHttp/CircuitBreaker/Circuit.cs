@@ -1,7 +1,7 @@
 namespace ResilientHttp;
 
 /// <summary>
-/// C2–C4, C7: the state machine of one host's circuit. A closed circuit is read and counted with
+/// C2–C4, C7, C8: the state machine of one host's circuit. A closed circuit is read and counted with
 /// interlocked operations only; the lock is taken for transitions, held briefly, and never around I/O or
 /// logging. Time is a timestamp of the client's <see cref="TimeProvider"/>, passed in.
 /// </summary>
@@ -10,7 +10,9 @@ internal sealed class Circuit
     private readonly Lock _gate = new();
     private int _state;               // CircuitState; written under _gate, read lock-free.
     private int _consecutiveFailures; // counted lock-free while closed.
+    private long _lastSuccess = long.MinValue; // when the latest success was received, to about a millisecond; lock-free.
     private long _openUntil;          // written under _gate.
+    private long _nominalBreak;       // TimeSpan ticks of the last break before its spread, 0 once closed; under _gate.
 
     public CircuitState State => (CircuitState)Volatile.Read(ref _state);
 
@@ -72,17 +74,24 @@ internal sealed class Circuit
     /// <summary>Reports how an allowed attempt ended.</summary>
     /// <param name="permit">The permit the attempt was given: a pass or the probe (a refused call is not reported).</param>
     /// <param name="verdict">How its outcome counts.</param>
+    /// <param name="sentAt">The timestamp the attempt was sent at.</param>
     /// <param name="now">The current timestamp.</param>
     /// <param name="options">The breaker options in force now.</param>
     /// <param name="time">The clock the timestamps come from.</param>
-    /// <returns>The state change made, if any.</returns>
-    public CircuitTransition Report(CircuitPermit permit, BreakerVerdict verdict, long now, CircuitBreakerOptions options, TimeProvider time)
+    /// <param name="random">The source of the break's spread (C8).</param>
+    /// <returns>The state change made, if any, and the break it began.</returns>
+    public CircuitReport Report(CircuitPermit permit, BreakerVerdict verdict, long sentAt, long now, CircuitBreakerOptions options, TimeProvider time, RandomSource random)
     {
+        if (verdict == BreakerVerdict.Success)
+        {
+            NoteSuccess(now, time);
+        }
+
         if (permit == CircuitPermit.Probe)
         {
             lock (_gate)
             {
-                return ReportProbe_NeedsLock(verdict, now, options, time);
+                return ReportProbe_NeedsLock(verdict, now, options, time, random);
             }
         }
 
@@ -95,14 +104,16 @@ internal sealed class Circuit
                     Interlocked.Exchange(ref _consecutiveFailures, 0);
                 }
 
-                return CircuitTransition.None;
+                return CircuitReport.None;
             case BreakerVerdict.Failure:
-                // A failure that completes after the circuit opened belongs to the past: it neither
-                // extends the break nor counts toward the next one.
-                if (Volatile.Read(ref _state) != (int)CircuitState.Closed ||
+                // C2: a failure of an attempt sent before the host's latest success tells of the past: the host
+                // has answered since. A failure that completes after the circuit opened belongs to the past too:
+                // it neither extends the break nor counts toward the next one.
+                if (sentAt < Volatile.Read(ref _lastSuccess) ||
+                    Volatile.Read(ref _state) != (int)CircuitState.Closed ||
                     Interlocked.Increment(ref _consecutiveFailures) < options.FailureThreshold)
                 {
-                    return CircuitTransition.None;
+                    return CircuitReport.None;
                 }
 
                 lock (_gate)
@@ -112,43 +123,74 @@ internal sealed class Circuit
                     // Stryker disable once Logical : race-only, see above; no deterministic test can pause a thread there.
                     if (_state != (int)CircuitState.Closed || _consecutiveFailures < options.FailureThreshold)
                     {
-                        return CircuitTransition.None;
+                        return CircuitReport.None;
                     }
 
-                    Open_NeedsLock(now, options, time);
-                    return CircuitTransition.Opened;
+                    return new CircuitReport(CircuitTransition.Opened, Open_NeedsLock(options.BreakDuration, now, options, time, random));
                 }
 
             default:
-                return CircuitTransition.None;
+                return CircuitReport.None;
+        }
+    }
+
+    /// <summary>
+    /// C4: the break after a failed probe: twice the last one, at most <see cref="CircuitBreakerOptions.MaxBreakDuration"/>,
+    /// never below <see cref="CircuitBreakerOptions.BreakDuration"/> (which a reload may have raised).
+    /// </summary>
+    internal static TimeSpan NextBreak(TimeSpan last, CircuitBreakerOptions options)
+    {
+        TimeSpan first = options.BreakDuration;
+        TimeSpan longest = options.MaxBreakDuration > first ? options.MaxBreakDuration : first;
+        TimeSpan doubled = last.Ticks > longest.Ticks / 2 ? longest : last + last;
+        return doubled < first ? first : doubled;
+    }
+
+    /// <summary>C8: a break spread uniformly over ±<paramref name="jitterFactor"/> of <paramref name="nominal"/>.</summary>
+    internal static TimeSpan Spread(TimeSpan nominal, double jitterFactor, double random) =>
+        TimeSpan.FromTicks((long)(nominal.Ticks * (1 + (jitterFactor * ((2 * random) - 1)))));
+
+    // Recorded to about a millisecond, so that a healthy host's successes rarely write: a failure sent within a
+    // millisecond after an unrecorded success still counts, as it would have without C2's rule.
+    private void NoteSuccess(long now, TimeProvider time)
+    {
+        // Written as now - granularity > last so that the first success (last is long.MinValue) cannot overflow,
+        // and a thread whose timestamp is older than the one recorded never moves it back.
+        if (now - (time.TimestampFrequency >> 10) > Volatile.Read(ref _lastSuccess))
+        {
+            Volatile.Write(ref _lastSuccess, now);
         }
     }
 
     // The circuit is half-open here: only the probe's own report leaves that state.
-    private CircuitTransition ReportProbe_NeedsLock(BreakerVerdict verdict, long now, CircuitBreakerOptions options, TimeProvider time)
+    private CircuitReport ReportProbe_NeedsLock(BreakerVerdict verdict, long now, CircuitBreakerOptions options, TimeProvider time, RandomSource random)
     {
         switch (verdict)
         {
             case BreakerVerdict.Failure:
-                Open_NeedsLock(now, options, time);
-                return CircuitTransition.Reopened;
+                TimeSpan next = NextBreak(TimeSpan.FromTicks(_nominalBreak), options);
+                return new CircuitReport(CircuitTransition.Reopened, Open_NeedsLock(next, now, options, time, random));
             case BreakerVerdict.Abandoned:
                 // The probe learned nothing: let the next call probe at once rather than stay half-open.
                 _state = (int)CircuitState.Open;
                 _openUntil = now;
-                return CircuitTransition.ProbeAbandoned;
+                return new CircuitReport(CircuitTransition.ProbeAbandoned, TimeSpan.Zero);
             default:
-                // The host answered (even a 4xx or a 429 is an answer): it is up again.
+                // The host answered (even a 4xx or a 429 is an answer): it is up again, and the next break starts short.
                 _consecutiveFailures = 0;
+                _nominalBreak = 0;
                 _state = (int)CircuitState.Closed;
-                return CircuitTransition.Closed;
+                return new CircuitReport(CircuitTransition.Closed, TimeSpan.Zero);
         }
     }
 
-    private void Open_NeedsLock(long now, CircuitBreakerOptions options, TimeProvider time)
+    private TimeSpan Open_NeedsLock(TimeSpan nominal, long now, CircuitBreakerOptions options, TimeProvider time, RandomSource random)
     {
+        TimeSpan spread = options.BreakJitterFactor > 0 ? Spread(nominal, options.BreakJitterFactor, random.NextDouble()) : nominal;
         _state = (int)CircuitState.Open;
         _consecutiveFailures = 0;
-        _openUntil = now + Timestamps.From(options.BreakDuration, time);
+        _nominalBreak = nominal.Ticks;
+        _openUntil = now + Timestamps.From(spread, time);
+        return spread;
     }
 }

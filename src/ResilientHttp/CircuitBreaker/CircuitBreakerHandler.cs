@@ -4,7 +4,7 @@ namespace ResilientHttp;
 /// C1–C4: sits right behind the retry handler and sees every attempt. Refuses a call at once, without
 /// touching the network, while its host's circuit is open; lets one probe through after the break.
 /// </summary>
-internal sealed class CircuitBreakerHandler(ClientState client) : DelegatingHandler
+internal sealed class CircuitBreakerHandler(ClientState client, RandomSource random) : DelegatingHandler
 {
     private readonly TimeProvider _time = client.Time;
 
@@ -23,8 +23,9 @@ internal sealed class CircuitBreakerHandler(ClientState client) : DelegatingHand
             host = client.Hosts.Get(RequestUris.RequireAbsolute(request), options);
         }
 
-        CircuitPermit permit = host.Circuit.TryEnter(_time.GetTimestamp(), _time, out TimeSpan retryAfter, out CircuitTransition transition);
-        LogTransition(host, transition, options.CircuitBreaker);
+        long sentAt = _time.GetTimestamp();
+        CircuitPermit permit = host.Circuit.TryEnter(sentAt, _time, out TimeSpan retryAfter, out CircuitTransition transition);
+        LogTransition(host, new CircuitReport(transition, TimeSpan.Zero), options.CircuitBreaker);
         if (permit == CircuitPermit.Refused)
         {
             Log.CallRefused(client.Logger, client.Name, request.Method.Method, host.Authority, request.RequestUri!.AbsolutePath, retryAfter.TotalMilliseconds);
@@ -39,36 +40,36 @@ internal sealed class CircuitBreakerHandler(ClientState client) : DelegatingHand
         }
         catch (Exception ex)
         {
-            Report(host, permit, ex, handed, scope, cancellationToken);
+            Report(host, permit, sentAt, ex, handed, scope, cancellationToken);
             throw;
         }
 
         // The success path of an inner handler that completed at once needs no async state machine.
         if (send.IsCompletedSuccessfully)
         {
-            Report(host, permit, AttemptOutcome.Status((int)send.Result.StatusCode));
+            Report(host, permit, sentAt, AttemptOutcome.Status((int)send.Result.StatusCode));
             return send;
         }
 
-        return AwaitAndReportAsync(send, host, permit, handed, scope, cancellationToken);
+        return AwaitAndReportAsync(send, host, permit, sentAt, handed, scope, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> AwaitAndReportAsync(Task<HttpResponseMessage> send, HostState host, CircuitPermit permit, bool handed, AttemptScope scope, CancellationToken token)
+    private async Task<HttpResponseMessage> AwaitAndReportAsync(Task<HttpResponseMessage> send, HostState host, CircuitPermit permit, long sentAt, bool handed, AttemptScope scope, CancellationToken token)
     {
         try
         {
             HttpResponseMessage response = await send.ConfigureAwait(false);
-            Report(host, permit, AttemptOutcome.Status((int)response.StatusCode));
+            Report(host, permit, sentAt, AttemptOutcome.Status((int)response.StatusCode));
             return response;
         }
         catch (Exception ex)
         {
-            Report(host, permit, ex, handed, scope, token);
+            Report(host, permit, sentAt, ex, handed, scope, token);
             throw;
         }
     }
 
-    private void Report(HostState host, CircuitPermit permit, Exception ex, bool handed, in AttemptScope scope, CancellationToken token)
+    private void Report(HostState host, CircuitPermit permit, long sentAt, Exception ex, bool handed, in AttemptScope scope, CancellationToken token)
     {
         // Without the retry handler's hand-off, a cancellation cannot be told from a timeout: it counts as neither.
         OutcomeKind kind = handed
@@ -81,31 +82,31 @@ internal sealed class CircuitBreakerHandler(ClientState client) : DelegatingHand
             kind = OutcomeKind.Canceled;
         }
 
-        Report(host, permit, AttemptOutcome.Of(kind));
+        Report(host, permit, sentAt, AttemptOutcome.Of(kind));
     }
 
-    private void Report(HostState host, CircuitPermit permit, AttemptOutcome outcome)
+    private void Report(HostState host, CircuitPermit permit, long sentAt, AttemptOutcome outcome)
     {
         // Options are read again: a reload during a long attempt applies to its report.
         CircuitBreakerOptions options = client.Options.CircuitBreaker;
         BreakerVerdict verdict = OutcomeClassifier.ForBreaker(outcome, options);
-        CircuitTransition transition = host.Circuit.Report(permit, verdict, _time.GetTimestamp(), options, _time);
-        LogTransition(host, transition, options);
+        CircuitReport report = host.Circuit.Report(permit, verdict, sentAt, _time.GetTimestamp(), options, _time, random);
+        LogTransition(host, report, options);
     }
 
-    private void LogTransition(HostState host, CircuitTransition transition, CircuitBreakerOptions options)
+    private void LogTransition(HostState host, CircuitReport report, CircuitBreakerOptions options)
     {
-        client.Metrics.Transition(client.Name, host, transition);
-        switch (transition)
+        client.Metrics.Transition(client.Name, host, report.Transition);
+        switch (report.Transition)
         {
             case CircuitTransition.Opened:
-                Log.CircuitOpened(client.Logger, client.Name, host.Authority, options.FailureThreshold, options.BreakDuration.TotalMilliseconds);
+                Log.CircuitOpened(client.Logger, client.Name, host.Authority, options.FailureThreshold, report.Break.TotalMilliseconds);
                 break;
             case CircuitTransition.HalfOpened:
                 Log.CircuitHalfOpened(client.Logger, client.Name, host.Authority);
                 break;
             case CircuitTransition.Reopened:
-                Log.CircuitReopened(client.Logger, client.Name, host.Authority, options.BreakDuration.TotalMilliseconds);
+                Log.CircuitReopened(client.Logger, client.Name, host.Authority, report.Break.TotalMilliseconds);
                 break;
             case CircuitTransition.Closed:
                 Log.CircuitClosed(client.Logger, client.Name, host.Authority);

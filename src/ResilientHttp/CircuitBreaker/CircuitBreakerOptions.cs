@@ -14,9 +14,27 @@ public sealed class CircuitBreakerOptions
     /// <value>5 by default; 1 to 1,000.</value>
     public int FailureThreshold { get; set; } = 5;
 
-    /// <summary>Gets or sets how long an open circuit refuses calls before it lets one probe through.</summary>
+    /// <summary>
+    /// Gets or sets how long an open circuit refuses calls before it lets one probe through: the first break,
+    /// and the break again once a probe has succeeded.
+    /// </summary>
+    /// <value>5 s by default; 1 ms to 1 day.</value>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets the longest break: each failed probe doubles the break, up to this. At or below
+    /// <see cref="BreakDuration"/>, breaks do not grow.
+    /// </summary>
     /// <value>30 s by default; 1 ms to 1 day.</value>
-    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan MaxBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets how far each break is spread at random, so that circuits that opened together (every
+    /// instance of a fleet, when an outage starts) do not probe together: a break lasts a uniform draw within
+    /// ±<c>BreakJitterFactor</c> of its nominal length. 0 gives exact breaks.
+    /// </summary>
+    /// <value>0.2 by default (±20%); 0 to 1.</value>
+    public double BreakJitterFactor { get; set; } = 0.2;
 
     /// <summary>
     /// Gets or sets the response status codes that count as failures. Network errors and attempt timeouts

@@ -48,6 +48,8 @@ internal static class OptionsSchema
         ["CircuitBreaker:Enabled"] = Kind.Boolean,
         ["CircuitBreaker:FailureThreshold"] = Kind.Integer,
         ["CircuitBreaker:BreakDuration"] = Kind.Duration,
+        ["CircuitBreaker:MaxBreakDuration"] = Kind.Duration,
+        ["CircuitBreaker:BreakJitterFactor"] = Kind.Number,
         ["CircuitBreaker:FailureStatusCodes"] = Kind.StatusCodes,
         ["CircuitBreaker:MaxTrackedHosts"] = Kind.Integer,
     };

@@ -78,6 +78,8 @@ internal sealed class ResilientHttpOptionsValidator(IServiceProvider services) :
         {
             check.Range("CircuitBreaker:FailureThreshold", breaker.FailureThreshold, 1, 1000);
             check.Duration("CircuitBreaker:BreakDuration", breaker.BreakDuration, OneMillisecond, OneDay);
+            check.Duration("CircuitBreaker:MaxBreakDuration", breaker.MaxBreakDuration, OneMillisecond, OneDay);
+            check.Range("CircuitBreaker:BreakJitterFactor", breaker.BreakJitterFactor, 0, 1);
             check.StatusCodes("CircuitBreaker:FailureStatusCodes", breaker.FailureStatusCodes);
             check.Range("CircuitBreaker:MaxTrackedHosts", breaker.MaxTrackedHosts, 1, 1_000_000);
         }

@@ -58,6 +58,6 @@ internal static class ResilientHttpServices
         }
 
         handlers.Add(new RetryHandler(client, registry.Random));
-        handlers.Add(new CircuitBreakerHandler(client));
+        handlers.Add(new CircuitBreakerHandler(client, registry.Random));
     }
 }

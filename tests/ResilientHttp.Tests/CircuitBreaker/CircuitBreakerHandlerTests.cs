@@ -41,7 +41,7 @@ public sealed class CircuitBreakerHandlerTests
     {
         using var sut = CreateSut(o => o.Retry.MaxAttempts = 4).RespondStatuses(503);
         sut.Host.Circuit
-            .Report(CircuitPermit.Pass, BreakerVerdict.Failure, sut.Time.GetTimestamp(), new CircuitBreakerOptions { FailureThreshold = 1 }, sut.Time);
+            .Report(CircuitPermit.Pass, BreakerVerdict.Failure, sut.Time.GetTimestamp(), sut.Time.GetTimestamp(), new CircuitBreakerOptions { FailureThreshold = 1 }, sut.Time, RandomSource.Shared);
 
         await Should.ThrowAsync<CircuitOpenException>(() => sut.GetAsync());
 
@@ -129,9 +129,9 @@ public sealed class CircuitBreakerHandlerTests
     }
 
     [Fact]
-    public async Task Send_ProbeFails_TheCircuitReopensForAnotherBreak()
+    public async Task Send_ProbeFails_TheCircuitReopensForTwiceTheBreak()
     {
-        using var sut = CreateSut().RespondStatuses(503);
+        using var sut = CreateSut(o => o.CircuitBreaker.MaxBreakDuration = TimeSpan.FromMinutes(5)).RespondStatuses(503);
         await FailTimes(sut, 3);
         sut.Time.Advance(TimeSpan.FromSeconds(30));
 
@@ -139,7 +139,119 @@ public sealed class CircuitBreakerHandlerTests
         CircuitOpenException ex = await Should.ThrowAsync<CircuitOpenException>(() => sut.GetAsync());
 
         sut.Sent.Count.ShouldBe(4);
-        ex.RetryAfter.ShouldBe(TimeSpan.FromSeconds(30));
+        ex.RetryAfter.ShouldBe(TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task Send_ProbesFailingUntilTheHostIsBack_BreaksGrowToMaxBreakDurationThenOneSuccessResetsThem()
+    {
+        using var sut = CreateSut(o => o.CircuitBreaker.MaxBreakDuration = TimeSpan.FromSeconds(100));
+        bool up = false;
+        sut.Handle((_, _) => Task.FromResult(new HttpResponseMessage(up ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable)));
+        await FailTimes(sut, 3);
+        var refusals = new List<TimeSpan>();
+        for (int probe = 0; probe < 4; probe++)
+        {
+            CircuitOpenException refused = await Should.ThrowAsync<CircuitOpenException>(() => sut.GetAsync());
+            refusals.Add(refused.RetryAfter);
+            sut.Time.Advance(refused.RetryAfter);
+            using HttpResponseMessage failed = await sut.GetAsync();
+        }
+
+        up = true;
+        CircuitOpenException last = await Should.ThrowAsync<CircuitOpenException>(() => sut.GetAsync());
+        sut.Time.Advance(last.RetryAfter);
+        using (HttpResponseMessage closing = await sut.GetAsync())
+        {
+            closing.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        up = false;
+        await FailTimes(sut, 3);
+        CircuitOpenException again = await Should.ThrowAsync<CircuitOpenException>(() => sut.GetAsync());
+
+        refusals.ShouldBe([TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(100), TimeSpan.FromSeconds(100)]);
+        last.RetryAfter.ShouldBe(TimeSpan.FromSeconds(100));
+        again.RetryAfter.ShouldBe(TimeSpan.FromSeconds(30));
+    }
+
+    [Theory]
+    [InlineData(0.0, 24)]
+    [InlineData(0.999, 35.988)]
+    public async Task Send_BreakJitter_TheRefusalSaysTheActualTimeToTheProbeAndNoProbeGoesEarlier(double draw, double expectedSeconds)
+    {
+        using var sut = CreateSut(o => o.CircuitBreaker.BreakJitterFactor = 0.2).RespondStatuses(503, 503, 503, 200);
+        sut.Random.Value = draw;
+        await FailTimes(sut, 3);
+
+        CircuitOpenException ex = await Should.ThrowAsync<CircuitOpenException>(() => sut.GetAsync());
+        sut.Time.Advance(ex.RetryAfter - TimeSpan.FromMilliseconds(1));
+        await Should.ThrowAsync<CircuitOpenException>(() => sut.GetAsync());
+        sut.Time.Advance(TimeSpan.FromMilliseconds(1));
+        using HttpResponseMessage probe = await sut.GetAsync();
+
+        ex.RetryAfter.ShouldBe(TimeSpan.FromSeconds(expectedSeconds));
+        probe.StatusCode.ShouldBe(HttpStatusCode.OK);
+        sut.Sent.Count.ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task Send_StaleTimeoutsOfABlipArrivingAfterTheHostAnsweredAgain_DoNotOpenTheCircuit()
+    {
+        using var sut = CreateSut(o => o.AttemptTimeout = TimeSpan.FromSeconds(10));
+        sut.Handle(async (request, ct) =>
+        {
+            if (request.RequestUri!.AbsolutePath == "/blip")
+            {
+                await Task.Delay(TimeSpan.FromHours(1), sut.Time, ct).ConfigureAwait(false);
+            }
+
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        });
+        Task<HttpResponseMessage>[] lost = [.. Enumerable.Range(0, 5).Select(_ => sut.Client.GetAsync("/blip"))];
+        sut.Time.Advance(TimeSpan.FromSeconds(1));
+        using (HttpResponseMessage answered = await sut.GetAsync("/after"))
+        {
+            answered.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        sut.Time.Advance(TimeSpan.FromSeconds(9));
+        foreach (Task<HttpResponseMessage> call in lost)
+        {
+            await Should.ThrowAsync<TaskCanceledException>(() => call);
+        }
+
+        sut.Host.Circuit.State.ShouldBe(CircuitState.Closed);
+        using HttpResponseMessage next = await sut.GetAsync("/after");
+        next.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Send_TimeoutsOfAttemptsSentAfterTheLastSuccess_StillOpenTheCircuit()
+    {
+        using var sut = CreateSut(o => o.AttemptTimeout = TimeSpan.FromSeconds(10));
+        sut.Handle(async (request, ct) =>
+        {
+            if (request.RequestUri!.AbsolutePath == "/blip")
+            {
+                await Task.Delay(TimeSpan.FromHours(1), sut.Time, ct).ConfigureAwait(false);
+            }
+
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        });
+        using (await sut.GetAsync("/before"))
+        {
+        }
+
+        sut.Time.Advance(TimeSpan.FromSeconds(1));
+        Task<HttpResponseMessage>[] lost = [.. Enumerable.Range(0, 3).Select(_ => sut.Client.GetAsync("/blip"))];
+        sut.Time.Advance(TimeSpan.FromSeconds(10));
+        foreach (Task<HttpResponseMessage> call in lost)
+        {
+            await Should.ThrowAsync<TaskCanceledException>(() => call);
+        }
+
+        sut.Host.Circuit.State.ShouldBe(CircuitState.Open);
     }
 
     [Fact]

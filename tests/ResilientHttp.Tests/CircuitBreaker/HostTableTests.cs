@@ -239,7 +239,7 @@ public sealed class HostTableTests
     {
         var options = new ResilientHttpOptions { CircuitBreaker = { MaxTrackedHosts = 4 } };
         var sut = new HostTable(_time);
-        sut.Get(new Uri("http://down.test/"), options).Circuit.Report(CircuitPermit.Pass, BreakerVerdict.Failure, _time.GetTimestamp(), new CircuitBreakerOptions { FailureThreshold = 1 }, _time);
+        sut.Get(new Uri("http://down.test/"), options).Circuit.Report(CircuitPermit.Pass, BreakerVerdict.Failure, _time.GetTimestamp(), _time.GetTimestamp(), new CircuitBreakerOptions { FailureThreshold = 1 }, _time, RandomSource.Shared);
         for (int i = 1; i < 4; i++)
         {
             _time.Advance(TimeSpan.FromSeconds(1));
@@ -297,7 +297,7 @@ public sealed class HostTableTests
     {
         var sut = new HostTable(_time);
         HostState down = sut.Get(new Uri("http://down.test/"), _options);
-        down.Circuit.Report(CircuitPermit.Pass, BreakerVerdict.Failure, _time.GetTimestamp(), new CircuitBreakerOptions { FailureThreshold = 1 }, _time);
+        down.Circuit.Report(CircuitPermit.Pass, BreakerVerdict.Failure, _time.GetTimestamp(), _time.GetTimestamp(), new CircuitBreakerOptions { FailureThreshold = 1 }, _time, RandomSource.Shared);
         _time.Advance(TimeSpan.FromSeconds(1));
 
         for (int i = 0; i < 10_000; i++)
@@ -316,7 +316,7 @@ public sealed class HostTableTests
         var sut = new HostTable(_time);
         foreach (string name in new[] { "http://a.test/", "http://b.test/" })
         {
-            sut.Get(new Uri(name), options).Circuit.Report(CircuitPermit.Pass, BreakerVerdict.Failure, _time.GetTimestamp(), new CircuitBreakerOptions { FailureThreshold = 1 }, _time);
+            sut.Get(new Uri(name), options).Circuit.Report(CircuitPermit.Pass, BreakerVerdict.Failure, _time.GetTimestamp(), _time.GetTimestamp(), new CircuitBreakerOptions { FailureThreshold = 1 }, _time, RandomSource.Shared);
         }
 
         HostState extra = sut.Get(new Uri("http://c.test/"), options);

@@ -7,7 +7,7 @@ namespace ResilientHttp.Tests.Telemetry;
 public sealed class HealthCheckTests
 {
     private static TestClient CreateSut() => TestClient.Create(
-        o => (o.Retry.MaxAttempts, o.CircuitBreaker.FailureThreshold) = (1, 1),
+        o => (o.Retry.MaxAttempts, o.CircuitBreaker.FailureThreshold, o.CircuitBreaker.BreakDuration) = (1, 1, TimeSpan.FromSeconds(30)),
         services: s => s.AddHealthChecks().AddResilientHttpHealthCheck());
 
     [Fact]

@@ -108,6 +108,32 @@ public sealed class LogTests
     }
 
     [Fact]
+    public async Task Send_CircuitOpenedAndReopened_LogTheBreakActuallyTakenGrowingAndSpread()
+    {
+        (TestClient sut, FakeLogCollector logs) = CreateSut(o =>
+        {
+            (o.Retry.MaxAttempts, o.CircuitBreaker.FailureThreshold) = (1, 1);
+            (o.CircuitBreaker.BreakDuration, o.CircuitBreaker.MaxBreakDuration, o.CircuitBreaker.BreakJitterFactor) = (TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60), 0.2);
+        });
+        using TestClient owned = sut;
+        sut.Random.Value = 0.0; // every break at the low end of its spread: 80% of its nominal length
+        sut.RespondStatuses(503);
+        using (await sut.GetAsync())
+        {
+        }
+
+        sut.Time.Advance(TimeSpan.FromSeconds(8));
+        using (await sut.GetAsync())
+        {
+        }
+
+        FakeLogRecord opened = Ours(logs).Single(r => r.Id.Name == "CircuitOpened");
+        FakeLogRecord reopened = Ours(logs).Single(r => r.Id.Name == "CircuitReopened");
+        Field(opened, "BreakDurationMs").ShouldBe("8000");
+        Field(reopened, "BreakDurationMs").ShouldBe("16000");
+    }
+
+    [Fact]
     public async Task Send_QueryStringAndSecretHeaders_NeverAppearInAnyLogLine()
     {
         (TestClient sut, FakeLogCollector logs) = CreateSut(o => (o.Retry.MaxAttempts, o.CircuitBreaker.FailureThreshold) = (2, 1));
