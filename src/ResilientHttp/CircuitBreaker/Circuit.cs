@@ -13,18 +13,31 @@ internal sealed class Circuit
     private long _lastSuccess = long.MinValue; // when the latest success was received, to about a millisecond; lock-free.
     private long _openUntil;          // written under _gate.
     private long _nominalBreak;       // TimeSpan ticks of the last break before its spread, 0 once closed; under _gate.
+    private long _breakLength;        // timestamp ticks of the last break as spread; under _gate.
+    private long _probeSentAt;        // when the probe in flight went out; under _gate.
+    private bool _released;           // half-open and the probe overdue: calls pass; under _gate.
 
     public CircuitState State => (CircuitState)Volatile.Read(ref _state);
 
     public int ConsecutiveFailures => Volatile.Read(ref _consecutiveFailures);
 
-    /// <summary>Gets how long a call made now would still be refused: the rest of the break, or forever while a probe is in flight.</summary>
-    public TimeSpan BlockedFor(long now, TimeProvider time) => Volatile.Read(ref _state) switch
+    /// <summary>
+    /// Gets how long a call made now would still be refused: the rest of the break, or, while a probe is in
+    /// flight, the time until that probe is overdue (see <see cref="TryEnter"/>).
+    /// </summary>
+    public TimeSpan BlockedFor(long now, TimeProvider time)
     {
-        (int)CircuitState.Closed => TimeSpan.Zero,
-        (int)CircuitState.HalfOpen => TimeSpan.MaxValue,
-        _ => RemainingBreak(now, time),
-    };
+        if (Volatile.Read(ref _state) == (int)CircuitState.Closed)
+        {
+            return TimeSpan.Zero;
+        }
+
+        lock (_gate)
+        {
+            long until = _state == (int)CircuitState.HalfOpen ? _probeSentAt + _breakLength : _openUntil;
+            return time.GetElapsedTime(now, Math.Max(now, until));
+        }
+    }
 
     /// <summary>Gets the time until an open circuit lets a probe through, or zero.</summary>
     public TimeSpan RemainingBreak(long now, TimeProvider time)
@@ -37,10 +50,16 @@ internal sealed class Circuit
         }
     }
 
-    /// <summary>Asks to send one attempt at <paramref name="now"/>.</summary>
+    /// <summary>
+    /// Asks to send one attempt at <paramref name="now"/>. After the break one call goes through as the probe;
+    /// calls made while it is in flight are refused, until it has been in flight for a whole break. A probe that
+    /// slow says nothing yet (a host draining a queue answers it late, a black hole only at its attempt timeout),
+    /// so from then on the circuit no longer holds callers back: calls pass, any answer closes the circuit and the
+    /// probe's failure opens it again.
+    /// </summary>
     /// <param name="now">The current timestamp.</param>
     /// <param name="time">The clock the timestamps come from.</param>
-    /// <param name="retryAfter">When refused, the time until the next probe is allowed (zero while one is in flight).</param>
+    /// <param name="retryAfter">When refused, the time until calls are let through again: the rest of the break, or of the probe's.</param>
     /// <param name="transition">The state change made, if any.</param>
     public CircuitPermit TryEnter(long now, TimeProvider time, out TimeSpan retryAfter, out CircuitTransition transition)
     {
@@ -60,12 +79,22 @@ internal sealed class Circuit
                     return CircuitPermit.Pass;
                 case CircuitState.Open when now >= _openUntil:
                     _state = (int)CircuitState.HalfOpen;
+                    _probeSentAt = now;
                     transition = CircuitTransition.HalfOpened;
                     return CircuitPermit.Probe;
                 case CircuitState.Open:
                     retryAfter = time.GetElapsedTime(now, _openUntil);
                     return CircuitPermit.Refused;
+                case CircuitState.HalfOpen when now - _probeSentAt >= _breakLength:
+                    if (!_released)
+                    {
+                        _released = true;
+                        transition = CircuitTransition.ProbeOverdue;
+                    }
+
+                    return CircuitPermit.Pass;
                 default:
+                    retryAfter = time.GetElapsedTime(now, _probeSentAt + _breakLength);
                     return CircuitPermit.Refused;
             }
         }
@@ -91,7 +120,19 @@ internal sealed class Circuit
         {
             lock (_gate)
             {
-                return ReportProbe_NeedsLock(verdict, now, options, time, random);
+                return ReportProbe_NeedsLock(verdict, sentAt, now, options, time, random);
+            }
+        }
+
+        if (verdict is BreakerVerdict.Success or BreakerVerdict.Neutral && Volatile.Read(ref _state) == (int)CircuitState.HalfOpen)
+        {
+            // A call let through past an overdue probe was answered: the host is up.
+            lock (_gate)
+            {
+                if (_state == (int)CircuitState.HalfOpen && _released)
+                {
+                    return Close_NeedsLock();
+                }
             }
         }
 
@@ -162,9 +203,17 @@ internal sealed class Circuit
         }
     }
 
-    // The circuit is half-open here: only the probe's own report leaves that state.
-    private CircuitReport ReportProbe_NeedsLock(BreakerVerdict verdict, long now, CircuitBreakerOptions options, TimeProvider time, RandomSource random)
+    private CircuitReport ReportProbe_NeedsLock(BreakerVerdict verdict, long sentAt, long now, CircuitBreakerOptions options, TimeProvider time, RandomSource random)
     {
+        if (_state != (int)CircuitState.HalfOpen || sentAt != _probeSentAt)
+        {
+            // The probe of an earlier opening, answered after the circuit moved on: its answer still closes a
+            // half-open circuit, since the host answered; its failure or cancellation decides nothing.
+            return _state == (int)CircuitState.HalfOpen && verdict is BreakerVerdict.Success or BreakerVerdict.Neutral
+                ? Close_NeedsLock()
+                : CircuitReport.None;
+        }
+
         switch (verdict)
         {
             case BreakerVerdict.Failure:
@@ -176,21 +225,29 @@ internal sealed class Circuit
                 _openUntil = now;
                 return new CircuitReport(CircuitTransition.ProbeAbandoned, TimeSpan.Zero);
             default:
-                // The host answered (even a 4xx or a 429 is an answer): it is up again, and the next break starts short.
-                _consecutiveFailures = 0;
-                _nominalBreak = 0;
-                _state = (int)CircuitState.Closed;
-                return new CircuitReport(CircuitTransition.Closed, TimeSpan.Zero);
+                return Close_NeedsLock();
         }
+    }
+
+    // The host answered (even a 4xx or a 429 is an answer): it is up again, and the next break starts short.
+    private CircuitReport Close_NeedsLock()
+    {
+        _consecutiveFailures = 0;
+        _nominalBreak = 0;
+        _released = false;
+        _state = (int)CircuitState.Closed;
+        return new CircuitReport(CircuitTransition.Closed, TimeSpan.Zero);
     }
 
     private TimeSpan Open_NeedsLock(TimeSpan nominal, long now, CircuitBreakerOptions options, TimeProvider time, RandomSource random)
     {
         TimeSpan spread = options.BreakJitterFactor > 0 ? Spread(nominal, options.BreakJitterFactor, random.NextDouble()) : nominal;
         _state = (int)CircuitState.Open;
+        _released = false;
         _consecutiveFailures = 0;
         _nominalBreak = nominal.Ticks;
-        _openUntil = now + Timestamps.From(spread, time);
+        _breakLength = Timestamps.From(spread, time);
+        _openUntil = now + _breakLength;
         return spread;
     }
 }

@@ -114,6 +114,9 @@ internal sealed class CircuitBreakerHandler(ClientState client, RandomSource ran
             case CircuitTransition.ProbeAbandoned:
                 Log.CircuitProbeAbandoned(client.Logger, client.Name, host.Authority);
                 break;
+            case CircuitTransition.ProbeOverdue:
+                Log.CircuitProbeOverdue(client.Logger, client.Name, host.Authority);
+                break;
         }
     }
 }

@@ -20,4 +20,7 @@ internal enum CircuitTransition
 
     /// <summary>Half-open to open with no wait: the probe was abandoned (cancelled), the next call probes.</summary>
     ProbeAbandoned,
+
+    /// <summary>Still half-open: the probe in flight has had a whole break to answer, so calls are let through until it does.</summary>
+    ProbeOverdue,
 }

@@ -82,7 +82,7 @@ internal sealed class ResilienceMetrics
         string state = transition switch
         {
             CircuitTransition.Opened or CircuitTransition.Reopened or CircuitTransition.ProbeAbandoned => "open",
-            CircuitTransition.HalfOpened => "half_open",
+            CircuitTransition.HalfOpened or CircuitTransition.ProbeOverdue => "half_open",
             _ => "closed",
         };
         _transitions.Add(1, Client(client), Address(host), Port(host), new("resilienthttp.circuit.state", state));

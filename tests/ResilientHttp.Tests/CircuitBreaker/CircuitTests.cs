@@ -152,8 +152,98 @@ public sealed class CircuitTests
         transition.ShouldBe(CircuitTransition.HalfOpened);
         _sut.State.ShouldBe(CircuitState.HalfOpen);
 
+        _time.Advance(TimeSpan.FromSeconds(10));
         _sut.TryEnter(_time.GetTimestamp(), _time, out TimeSpan retryAfter, out _).ShouldBe(CircuitPermit.Refused);
-        retryAfter.ShouldBe(TimeSpan.Zero);
+        retryAfter.ShouldBe(TimeSpan.FromSeconds(20), "the probe in flight is overdue once it has had a whole break");
+    }
+
+    [Fact]
+    public void TryEnter_ProbeInFlightForAWholeBreak_ReleasesTheCircuit()
+    {
+        Open();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Enter().ShouldBe(CircuitPermit.Probe);
+        _time.Advance(TimeSpan.FromSeconds(29.999));
+        Enter().ShouldBe(CircuitPermit.Refused);
+        _sut.BlockedFor(_time.GetTimestamp(), _time).ShouldBe(TimeSpan.FromMilliseconds(1));
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        _sut.TryEnter(_time.GetTimestamp(), _time, out _, out CircuitTransition first).ShouldBe(CircuitPermit.Pass);
+        _sut.TryEnter(_time.GetTimestamp(), _time, out _, out CircuitTransition second).ShouldBe(CircuitPermit.Pass);
+
+        first.ShouldBe(CircuitTransition.ProbeOverdue);
+        second.ShouldBe(CircuitTransition.None, "the release is reported once");
+        _sut.State.ShouldBe(CircuitState.HalfOpen);
+        _sut.BlockedFor(_time.GetTimestamp(), _time).ShouldBe(TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void Report_CallLetThroughByAnOverdueProbeSucceeds_ClosesTheCircuit()
+    {
+        Open();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Enter();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        CircuitPermit released = Enter();
+
+        Report(BreakerVerdict.Success, released).ShouldBe(CircuitTransition.Closed);
+
+        _sut.State.ShouldBe(CircuitState.Closed);
+    }
+
+    [Fact]
+    public void Report_CallLetThroughByAnOverdueProbeFails_LeavesTheDecisionToTheProbe()
+    {
+        Open();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        long probeSent = _time.GetTimestamp();
+        CircuitPermit probe = Enter();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        CircuitPermit released = Enter();
+
+        for (int i = 0; i < 5; i++)
+        {
+            Report(BreakerVerdict.Failure, released).ShouldBe(CircuitTransition.None);
+        }
+
+        _sut.State.ShouldBe(CircuitState.HalfOpen);
+        _sut.Report(probe, BreakerVerdict.Failure, probeSent, _time.GetTimestamp(), _options, _time, RandomSource.Shared).Transition.ShouldBe(CircuitTransition.Reopened);
+        _sut.RemainingBreak(_time.GetTimestamp(), _time).ShouldBe(TimeSpan.FromSeconds(60));
+        Enter().ShouldBe(CircuitPermit.Refused);
+    }
+
+    [Fact]
+    public void Report_OverdueProbeAnsweredLate_ClosesTheCircuit()
+    {
+        Open();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        CircuitPermit probe = Enter();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Enter().ShouldBe(CircuitPermit.Pass);
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        Report(BreakerVerdict.Success, probe).ShouldBe(CircuitTransition.Closed);
+    }
+
+    [Fact]
+    public void TryEnter_AfterAReleasedCircuitReopens_RefusesUntilTheNextBreakEnds()
+    {
+        Open();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        long probeSent = _time.GetTimestamp();
+        CircuitPermit probe = Enter();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Enter().ShouldBe(CircuitPermit.Pass);
+        _sut.Report(probe, BreakerVerdict.Failure, probeSent, _time.GetTimestamp(), _options, _time, RandomSource.Shared).Transition.ShouldBe(CircuitTransition.Reopened);
+
+        _time.Advance(TimeSpan.FromSeconds(59));
+        Enter().ShouldBe(CircuitPermit.Refused);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        _sut.TryEnter(_time.GetTimestamp(), _time, out _, out CircuitTransition transition).ShouldBe(CircuitPermit.Probe);
+        transition.ShouldBe(CircuitTransition.HalfOpened);
+        _time.Advance(TimeSpan.FromSeconds(60));
+        _sut.TryEnter(_time.GetTimestamp(), _time, out _, out CircuitTransition again).ShouldBe(CircuitPermit.Pass);
+        again.ShouldBe(CircuitTransition.ProbeOverdue, "each opening's release is reported");
     }
 
     [Theory]

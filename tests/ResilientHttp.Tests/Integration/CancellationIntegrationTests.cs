@@ -48,6 +48,7 @@ public sealed class CancellationIntegrationTests
                 o.AttemptTimeout = null;
                 o.CircuitBreaker.FailureThreshold = 3;
                 o.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(30);
+                o.CircuitBreaker.BreakJitterFactor = 0;
             });
         await using ServiceProvider provider = services.BuildServiceProvider();
         HttpClient client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("it");
