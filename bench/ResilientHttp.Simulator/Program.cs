@@ -4,7 +4,15 @@ using System.Globalization;
 using ResilientHttp.Simulator;
 
 // dotnet run -c Release --project bench/ResilientHttp.Simulator -- --out docs [--seed 20261129] [--capacity 1000] [--parallel 2]
+// dotnet run -c Release --project bench/ResilientHttp.Simulator -- --try "B=5,M=30;B=2,M=10" [--clients 10,100] [--misses]
 string output = "docs";
+string? tryCandidates = null;
+string? tuneOutput = null;
+int[]? clientsFilter = null;
+double[]? loadsFilter = null;
+int[]? outagesFilter = null;
+bool showMisses = false;
+bool showSeries = false;
 ulong seed = 20261129;
 double capacity = 1000;
 int parallelism = Environment.ProcessorCount;
@@ -24,6 +32,27 @@ for (int i = 0; i + 1 < args.Length; i += 2)
         case "--parallel":
             parallelism = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
             break;
+        case "--tune":
+            tuneOutput = args[i + 1];
+            break;
+        case "--try":
+            tryCandidates = args[i + 1];
+            break;
+        case "--clients":
+            clientsFilter = [.. args[i + 1].Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))];
+            break;
+        case "--loads":
+            loadsFilter = [.. args[i + 1].Split(',').Select(n => double.Parse(n, CultureInfo.InvariantCulture))];
+            break;
+        case "--outages":
+            outagesFilter = [.. args[i + 1].Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))];
+            break;
+        case "--misses":
+            showMisses = args[i + 1] == "true";
+            break;
+        case "--series":
+            showSeries = args[i + 1] == "true";
+            break;
         default:
             Console.Error.WriteLine($"Unknown option {args[i]}. Options: --out DIR, --seed N, --capacity C, --parallel P.");
             return 2;
@@ -32,6 +61,78 @@ for (int i = 0; i + 1 < args.Length; i += 2)
 
 var clock = Stopwatch.StartNew();
 IReadOnlyList<FleetOutageSettings> worlds = Sweep.FleetWorlds(seed, capacity);
+if (clientsFilter is not null)
+{
+    worlds = [.. worlds.Where(w => clientsFilter.Contains(w.Clients))];
+}
+
+if (loadsFilter is not null)
+{
+    worlds = [.. worlds.Where(w => loadsFilter.Contains(w.Load))];
+}
+
+if (outagesFilter is not null)
+{
+    worlds = [.. worlds.Where(w => outagesFilter.Contains(w.OutageSeconds))];
+}
+
+if (tuneOutput is not null)
+{
+    FleetOutageSettings[] local = [.. worlds.Where(w => w.Clients <= WorldGoal.LocalFleetLimit)];
+    var stages = new List<(string Stage, IReadOnlyList<CandidateScore> Scores)>();
+    IReadOnlyList<CandidateScore> Stage(string name, IReadOnlyList<Candidate> candidates)
+    {
+        Console.WriteLine($"{name}: {candidates.Count} candidates in {local.Length} worlds ({clock.Elapsed.TotalMinutes:0.0} min)...");
+        IReadOnlyList<CandidateScore> scores = Tuner.Run(local, candidates, seed, parallelism);
+        stages.Add((name, scores));
+        Console.Write(Tuner.Summary([.. Grid.Ranked(scores).Take(5)]));
+        return scores;
+    }
+
+    Candidate breaker = Grid.Ranked(Stage("Stage 1: break lengths and failure threshold", Grid.Breakers())).First().Candidate;
+    breaker = Grid.Ranked(Stage("Stage 2: the break's spread", Grid.Jitters(breaker))).First().Candidate;
+    Stage("Stage 3: the budget", Grid.Budgets(breaker));
+    var tuning = new TuningReport(tuneOutput, seed, local.Length, stages);
+    tuning.Write();
+    Console.WriteLine($"Chosen: {tuning.Chosen.Spec}; wrote {Path.Combine(tuneOutput, "fleet-tuning.md")} in {clock.Elapsed.TotalMinutes:0.0} min");
+    return 0;
+}
+
+if (tryCandidates is not null)
+{
+    Candidate[] candidates = [.. tryCandidates.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(Candidate.Parse)];
+    Console.WriteLine($"Trying {candidates.Length} candidates in {worlds.Count} worlds on {parallelism} threads...");
+    IReadOnlyList<CandidateScore> scores = Tuner.Run(worlds, candidates, seed, parallelism);
+    Console.Write(Tuner.Summary(scores));
+    if (showSeries)
+    {
+        foreach (CandidateScore score in scores)
+        {
+            foreach (FleetOutageResult run in score.Runs)
+            {
+                FleetOutageResult none = score.Baselines[run.Settings];
+                Console.WriteLine($"{score.Candidate.Spec} {run.Settings}: second offered/goodput (none)");
+                for (int second = run.Settings.OutageStartSecond - 2; second < run.Settings.OutageEndSecond + 30; second++)
+                {
+                    Console.WriteLine($"  {second,4} {run.OfferedLoad[second]:0.00}/{run.Goodput[second]:0.00}  ({none.OfferedLoad[second]:0.00}/{none.Goodput[second]:0.00})");
+                }
+            }
+        }
+    }
+
+    if (showMisses)
+    {
+        foreach (CandidateScore score in scores)
+        {
+            Console.WriteLine(score.Candidate.Spec);
+            Console.Write(Tuner.Misses(score));
+        }
+    }
+
+    Console.WriteLine($"done in {clock.Elapsed.TotalSeconds:0.0} s");
+    return 0;
+}
+
 Console.WriteLine($"Fleet outage: {worlds.Count} worlds × {Policies.All.Count} policies on {parallelism} threads...");
 IReadOnlyList<FleetOutageResult> fleet = Sweep.RunFleet(worlds, Policies.All, parallelism);
 Console.WriteLine($"  done in {clock.Elapsed.TotalSeconds:0.0} s");

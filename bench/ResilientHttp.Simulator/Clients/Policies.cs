@@ -8,6 +8,8 @@ internal static class Policies
 {
     public const string LibraryDefaultsName = "library defaults";
 
+    public const string NoRetriesName = "no retries";
+
     public const string DefaultRetryWithBudgetName = "default retry + budget";
 
     /// <summary>Gets every policy, in report order.</summary>
@@ -29,7 +31,7 @@ internal static class Policies
 
     /// <summary>One send per call: the load the fleet would offer with no retry at all.</summary>
     public static Policy NoRetries() => new(
-        "no retries",
+        NoRetriesName,
         "Retry.Enabled = false",
         Build(retry => retry.Enabled = false));
 

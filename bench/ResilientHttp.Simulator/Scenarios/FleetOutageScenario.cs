@@ -45,7 +45,9 @@ internal sealed class FleetOutageScenario : IEventSink, ICallObserver
             settings.Mode,
             _windowStart,
             VirtualClock.Ticks(settings.OutageEndSecond),
-            settings.RunSeconds);
+            settings.RunSeconds,
+            settings.TransientFailureRate,
+            SeededRandom.Combine((long)settings.Seed, 7));
         _fleet.Server = _server;
         _meanGap = 1 / (settings.Load * settings.Capacity);
         _offered = new long[settings.RunSeconds];

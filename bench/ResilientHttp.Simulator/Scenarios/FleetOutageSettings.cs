@@ -23,6 +23,12 @@ internal sealed record FleetOutageSettings(int Clients, double Load, int OutageS
     /// <summary>Gets the seconds after the outage's end that the run lasts (recovery is looked for until then).</summary>
     public int RunAfterSeconds { get; init; } = 120;
 
+    /// <summary>Gets the share of attempts a healthy server fails at once (503), independently: 0 in the outage worlds.</summary>
+    public double TransientFailureRate { get; init; }
+
+    /// <summary>Gets whether this is a world of independent transient failures (no outage), where retries should pay off.</summary>
+    public bool IsTransient => TransientFailureRate > 0;
+
     /// <summary>Gets the one-way network delay.</summary>
     public TimeSpan OneWayDelay { get; init; } = TimeSpan.FromMilliseconds(1);
 
@@ -34,5 +40,7 @@ internal sealed record FleetOutageSettings(int Clients, double Load, int OutageS
 
     public int QueueLimit => (int)(QueueSeconds * Capacity);
 
-    public override string ToString() => $"N={Clients}, λ={Load:0.0}C, T={OutageSeconds}s, {Mode}";
+    public override string ToString() => IsTransient
+        ? FormattableString.Invariant($"N={Clients}, λ={Load:0.0}C, {TransientFailureRate:P0} transient failures")
+        : FormattableString.Invariant($"N={Clients}, λ={Load:0.0}C, T={OutageSeconds}s, {Mode}");
 }

@@ -10,11 +10,14 @@ internal static class Sweep
 
     public static IReadOnlyList<double> Loads { get; } = [0.5, 0.7, 0.9];
 
-    public static IReadOnlyList<int> OutageSeconds { get; } = [5, 30, 120];
+    public static IReadOnlyList<int> OutageSeconds { get; } = [1, 5, 10, 30, 120];
 
     public static IReadOnlyList<OutageMode> Modes { get; } = [OutageMode.FailFast, OutageMode.BlackHole, OutageMode.BrownOut];
 
-    /// <summary>Every fleet-outage world, with its seed.</summary>
+    /// <summary>The shares of attempts that fail independently in the transient-failure worlds.</summary>
+    public static IReadOnlyList<double> TransientFailureRates { get; } = [0.01, 0.05];
+
+    /// <summary>Every fleet-outage world, with its seed, then the transient-failure worlds (no outage, λ = 0.7 C).</summary>
     public static IReadOnlyList<FleetOutageSettings> FleetWorlds(ulong seed, double capacity) =>
     [
         .. from n in ClientCounts
@@ -22,6 +25,9 @@ internal static class Sweep
            from t in OutageSeconds
            from mode in Modes
            select new FleetOutageSettings(n, load, t, mode, SeededRandom.Combine((long)seed, n, (long)(load * 100), t, (long)mode)) { Capacity = capacity },
+        .. from n in ClientCounts
+           from p in TransientFailureRates
+           select new FleetOutageSettings(n, 0.7, 0, OutageMode.FailFast, SeededRandom.Combine((long)seed, n, 70, (long)(p * 1000), 99)) { Capacity = capacity, TransientFailureRate = p },
     ];
 
     /// <summary>Runs every policy in every world; results in world order, then policy order.</summary>

@@ -4,7 +4,8 @@ namespace ResilientHttp.Simulator;
 /// The fleet-outage server: one FIFO queue in front of a worker that serves <c>capacity</c> attempts per
 /// second (a fixed service time), 503 at once when the queue is full. It cannot see that a client has given
 /// up on a queued attempt, so it serves it anyway: that is the wasted work that lets retries keep a
-/// recovered server down. An outage window makes it fail in one of three ways (<see cref="OutageMode"/>).
+/// recovered server down. An outage window makes it fail in one of three ways (<see cref="OutageMode"/>); a
+/// transient failure rate makes it answer that share of attempts 503 at once, independently, outage or not.
 /// </summary>
 internal sealed class QueueServer : IAttemptServer, IEventSink
 {
@@ -21,12 +22,16 @@ internal sealed class QueueServer : IAttemptServer, IEventSink
     private readonly OutageMode _mode;
     private readonly double[] _busySeconds;
     private readonly double[] _wastedSeconds;
+    private readonly double _transientFailureRate;
+    private readonly SeededRandom? _failures;
     private Attempt? _inService;
     private long _serviceTicks;
     private bool _down;
 
-    public QueueServer(Scheduler scheduler, ClientFleet fleet, double capacity, int queueLimit, OutageMode mode, long outageStart, long outageEnd, int seconds)
+    public QueueServer(Scheduler scheduler, ClientFleet fleet, double capacity, int queueLimit, OutageMode mode, long outageStart, long outageEnd, int seconds, double transientFailureRate = 0, ulong seed = 0)
     {
+        _transientFailureRate = transientFailureRate;
+        _failures = transientFailureRate > 0 ? new SeededRandom(seed) : null;
         _scheduler = scheduler;
         _fleet = fleet;
         _capacity = capacity;
@@ -54,6 +59,13 @@ internal sealed class QueueServer : IAttemptServer, IEventSink
 
     public void Receive(Attempt attempt)
     {
+        // A healthy server's background of independent transient failures: what retries are for.
+        if (_failures is not null && _failures.NextDouble() < _transientFailureRate)
+        {
+            _fleet.Respond(attempt, 503);
+            return;
+        }
+
         if (_down && _mode == OutageMode.FailFast)
         {
             _fleet.Respond(attempt, 503);
