@@ -37,12 +37,16 @@ internal static class ResilientHttpServices
         services.AddSingleton<IOptionsChangeTokenSource<ResilientHttpOptions>>(sp =>
             new ConfigurationChangeSource(null, sp.GetService<IConfiguration>() ?? new ConfigurationBuilder().Build()));
         services.AddOptions<ResilientHttpOptions>(ResilientHttpOptionsValidator.StartupCheckName).ValidateOnStart();
+
+        // D1: after every handler-builder action of a client has run, ours is its one resilience layer.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, OneResilienceLayerFilter>());
     }
 
     /// <summary>
     /// Puts the retry handler and, behind it, the breaker handler into a client's pipeline. A second
     /// registration for the same client (say, once through <c>ConfigureHttpClientDefaults</c> and once for
     /// the client) replaces the first instead of stacking a second pipeline that would multiply attempts.
+    /// Other libraries' resilience handlers are removed afterwards, by <see cref="OneResilienceLayerFilter"/>.
     /// </summary>
     public static void Install(HttpMessageHandlerBuilder builder)
     {

@@ -47,6 +47,9 @@ internal static partial class Log
     [LoggerMessage(13, LogLevel.Debug, "{ClientName}: {Method} {Authority}{Path} answered {StatusCode} after {Attempt} attempts; not retried: {Reason}", EventName = "CallNotRetried")]
     public static partial void CallNotRetried(ILogger logger, string clientName, string method, string authority, string path, int attempt, int statusCode, RetryDecisionReason reason);
 
+    [LoggerMessage(14, LogLevel.Information, "{ClientName}: removed {RemovedHandlers} from the client's pipeline: ResilientHttp is its one resilience layer (stacked layers multiply attempts)", EventName = "ResilienceHandlerReplaced")]
+    public static partial void ResilienceHandlerReplaced(ILogger logger, string clientName, string removedHandlers);
+
     [LoggerMessage(15, LogLevel.Information, "{ClientName}: probe to {Authority} has not been answered within a break; calls are let through until it is", EventName = "CircuitProbeOverdue")]
     public static partial void CircuitProbeOverdue(ILogger logger, string clientName, string authority);
 }

@@ -48,6 +48,8 @@ public sealed class CancellationIntegrationTests
                 o.AttemptTimeout = null;
                 o.CircuitBreaker.FailureThreshold = 3;
                 o.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(30);
+
+                // Exact breaks: the clock is advanced by exactly one, and a jittered break may be longer.
                 o.CircuitBreaker.BreakJitterFactor = 0;
             });
         await using ServiceProvider provider = services.BuildServiceProvider();

@@ -240,6 +240,10 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
                     o.Retry.UnsafeMethods = name == "ledger" ? UnsafeMethodRetry.Never : UnsafeMethodRetry.IfIdempotencyKey;
                     o.CircuitBreaker.FailureThreshold = 5;
                     o.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(1);
+
+                    // Breaks that grow to the default 30 s would outlast the 5 s after the last outage in which
+                    // every circuit must have closed again.
+                    o.CircuitBreaker.MaxBreakDuration = TimeSpan.FromSeconds(2);
                 })
                 .AddHttpMessageHandler(sends.CreateHandler);
         }
