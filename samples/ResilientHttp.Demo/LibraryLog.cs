@@ -42,7 +42,8 @@ internal sealed class LibraryLog(Timeline timeline) : ILoggerProvider
                 "CallRefused" => ($"refused at once: circuit open, no request sent (probe in {Ms(F("RetryAfterMs"))})", Tone.Warn),
                 "CircuitHalfOpened" => ("circuit HALF-OPEN: one probe goes out", Tone.Warn),
                 "CircuitClosed" => ("circuit CLOSED: the probe succeeded", Tone.Good),
-                "CircuitReopened" => ("circuit re-OPENED: the probe failed", Tone.Bad),
+                "CircuitReopened" => ($"circuit re-OPENED: the probe failed; refused for {Ms(F("BreakDurationMs"))}", Tone.Bad),
+                "CircuitProbeOverdue" => ("probe unanswered for a whole break: calls let through again", Tone.Warn),
                 "HostPaced" => ($"waits {Ms(F("DelayMs"))}: the host asked for a pause", Tone.Warn),
                 _ => (formatter(state, exception), Tone.Dim),
             };

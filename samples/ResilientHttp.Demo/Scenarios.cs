@@ -12,7 +12,7 @@ internal static class Scenarios
         new("rate-limited", "A rate-limited host (429 + Retry-After): the wait is honoured; one longer than the cap comes back at once", RateLimitedAsync),
         new("bug", "A bug (401, 404, 422): not retried, returned at once", BugAsync),
         new("post", "A POST to a failing host: sent once without an idempotency key, retried with the same key with one", PostAsync),
-        new("dead-host", "A dead host: the circuit opens, calls are refused without touching the network, one probe, closed again", DeadHostAsync),
+        new("dead-host", "A dead host: the circuit opens, calls are refused without touching the network, failed probes double the break, jittered; one probe closes it", DeadHostAsync),
         new("outage", "A brown-out (3 calls in 5 fail) with 20 concurrent callers: the retry budget holds the extra load near 10%", OutageAsync),
     ];
 
@@ -104,52 +104,83 @@ internal static class Scenarios
             port = probe.Address.Port;
         }
 
-        TimeSpan breakDuration = demo.Wait(TimeSpan.FromSeconds(5));
-        HttpClient client = demo.CreateClient("dead-host", new Uri($"http://127.0.0.1:{port}/"), o =>
+        // Two instances of one service call the host: each circuit's break is spread at random, so they do not probe together.
+        TimeSpan breakDuration = demo.Wait(TimeSpan.FromMilliseconds(500));
+        var address = new Uri($"http://127.0.0.1:{port}/");
+        void Configure(ResilientHttpOptions o)
         {
             o.Retry.MaxAttempts = 2;
             o.Retry.BaseDelay = demo.Wait(TimeSpan.FromMilliseconds(200));
             o.CircuitBreaker.FailureThreshold = 3;
             o.CircuitBreaker.BreakDuration = breakDuration;
-        });
-
-        int refused = 0;
-        for (int i = 0; i < 4; i++)
-        {
-            try
-            {
-                using HttpResponseMessage response = await client.GetAsync("status");
-            }
-            catch (CircuitOpenException)
-            {
-                refused++;
-            }
-            catch (HttpRequestException ex)
-            {
-                demo.Timeline.Add("caller", $"call failed: {ex.HttpRequestError}", Tone.Dim);
-            }
+            o.CircuitBreaker.MaxBreakDuration = breakDuration * 4;
+            o.CircuitBreaker.BreakJitterFactor = 0.2;
         }
 
-        int connectsWhileOpen = demo.Connects;
-        for (int i = 0; i < 3; i++)
+        HttpClient client = demo.CreateClient("dead-host", address, Configure);
+        HttpClient other = demo.CreateClient("dead-host-2", address, Configure);
+        var firstBreaks = new List<TimeSpan>();
+        bool sentNothing = true;
+        foreach (HttpClient instance in new[] { client, other })
         {
-            refused += await IsRefusedAsync(() => client.GetAsync("status")) ? 1 : 0;
+            for (int i = 0; i < 2; i++)
+            {
+                try
+                {
+                    using HttpResponseMessage response = await instance.GetAsync("status");
+                }
+                catch (HttpRequestException ex) when (ex is not CircuitOpenException)
+                {
+                    demo.Timeline.Add("caller", $"call failed: {ex.HttpRequestError}", Tone.Dim);
+                }
+            }
+
+            int connectsWhileOpen = demo.Connects;
+            firstBreaks.Add(await RefusalAsync(instance));
+            sentNothing &= demo.Connects == connectsWhileOpen;
         }
 
-        bool sentNothing = demo.Connects == connectsWhileOpen;
-        demo.Timeline.Add("caller", $"the host comes back; waiting out the {breakDuration.TotalSeconds:0.#} s break", Tone.Dim);
+        (TimeSpan firstBreak, TimeSpan otherBreak) = (firstBreaks[0], firstBreaks[1]);
+
+        // The host stays down: each failed probe doubles the break, up to MaxBreakDuration.
+        var breaks = new List<TimeSpan> { firstBreak };
+        for (int probe = 0; probe < 3; probe++)
+        {
+            await Task.Delay(breaks[^1] + TimeSpan.FromMilliseconds(20));
+            await IsRefusedAsync(() => client.GetAsync("status"), swallowFailure: true);
+            breaks.Add(await RefusalAsync(client));
+        }
+
+        demo.Timeline.Add("caller", $"the host comes back; the next probe is in {breaks[^1].TotalSeconds:0.00} s", Tone.Dim);
         await using FaultServer back = await FaultServer.StartAsync(demo.Timeline, port);
         back.Script("/status", 200);
-        await Task.Delay(breakDuration + TimeSpan.FromMilliseconds(100));
+        await Task.Delay(breaks[^1] + TimeSpan.FromMilliseconds(20));
 
         using HttpResponseMessage probeResponse = await client.GetAsync("status");
         using HttpResponseMessage after = await client.GetAsync("status");
 
-        bool passed = refused >= 3 && sentNothing && probeResponse.StatusCode == HttpStatusCode.OK && after.StatusCode == HttpStatusCode.OK;
-        return (passed, $"{refused} calls refused with no connection attempted; after the break one probe, then closed");
+        bool grew = breaks[1] > breaks[0] * 1.3 && breaks[2] > breaks[1] * 1.3 && breaks[3] <= breakDuration * 4 * 1.2;
+        bool spread = firstBreak != otherBreak;
+        bool passed = sentNothing && grew && spread && probeResponse.StatusCode == HttpStatusCode.OK && after.StatusCode == HttpStatusCode.OK;
+        string growth = string.Join(" → ", breaks.Select(b => $"{b.TotalSeconds:0.00} s"));
+        return (passed, $"refused calls attempted no connection; breaks {growth} (doubling up to {(breakDuration * 4).TotalSeconds:0.#} s, each spread ±20%: the other instance's first break was {otherBreak.TotalSeconds:0.00} s); one probe, then closed");
     }
 
-    private static async Task<bool> IsRefusedAsync(Func<Task<HttpResponseMessage>> call)
+    // The time until the next probe, as a refused call reports it.
+    private static async Task<TimeSpan> RefusalAsync(HttpClient client)
+    {
+        try
+        {
+            using HttpResponseMessage response = await client.GetAsync("status");
+            return TimeSpan.Zero;
+        }
+        catch (CircuitOpenException ex)
+        {
+            return ex.RetryAfter;
+        }
+    }
+
+    private static async Task<bool> IsRefusedAsync(Func<Task<HttpResponseMessage>> call, bool swallowFailure = false)
     {
         try
         {
@@ -159,6 +190,10 @@ internal static class Scenarios
         catch (CircuitOpenException)
         {
             return true;
+        }
+        catch (HttpRequestException) when (swallowFailure)
+        {
+            return false;
         }
     }
 

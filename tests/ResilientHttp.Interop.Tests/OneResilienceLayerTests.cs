@@ -202,8 +202,9 @@ public sealed class OneResilienceLayerTests : IAsyncLifetime
         o.Retry.MaxAttempts = OurAttempts;
         (o.Retry.BaseDelay, o.Retry.MaxDelay) = (TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(20));
 
-        // Two failing calls (six failures) must not open the circuit: these tests count attempts.
+        // Two failing calls (six failures) must neither open the circuit nor empty the budget: these tests count attempts.
         o.CircuitBreaker.FailureThreshold = 10;
+        o.Retry.Budget.Capacity = 10;
     });
 
     private static void Register(IServiceCollection services, Layer layer, Setup setup)

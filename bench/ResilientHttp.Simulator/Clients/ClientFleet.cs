@@ -50,7 +50,7 @@ internal sealed class ClientFleet : IEventSink
     private VirtualClock Clock => _scheduler.Clock;
 
     /// <summary>Gets a client's state for the host, as the library keeps it.</summary>
-    public HostState Host(int client) => _hosts[client] ??= new HostState(Authority, _options.Retry.Budget.Capacity, _scheduler.Now);
+    public HostState Host(int client) => _hosts[client] ??= new HostState(Authority, RetryBudget.CapacityFor(_options.Retry), _scheduler.Now);
 
     /// <summary>A client makes a call now.</summary>
     public void Start(Call call) => BeginAttempt(call);

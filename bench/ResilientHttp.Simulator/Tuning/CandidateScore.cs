@@ -31,6 +31,9 @@ internal sealed record CandidateScore(
     /// <summary>Gets every miss that counts: worlds with N ≤ 1,000 missing a goal, and herd runs missing theirs.</summary>
     public int Misses => LocalMisses + HerdMisses;
 
+    /// <summary>Gets whether retries still do their job: the herd's goals met, and the transient failures recovered in every world.</summary>
+    public bool DoesItsJob => HerdMet && Local(WorldGoal.Transient).All(r => Meets(WorldGoal.Transient, r));
+
     /// <summary>Gets the total shortfall over N ≤ 1,000, to rank candidates that miss the same number of worlds.</summary>
     public double LocalShortfall => WorldGoal.All.Sum(g => Local(g).Sum(r => g.Shortfall(r, Baselines[r.Settings])));
 

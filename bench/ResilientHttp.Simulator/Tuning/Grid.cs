@@ -12,12 +12,12 @@ internal static class Grid
 
     public static IReadOnlyList<int> FailureThresholds { get; } = [5, 10, 20];
 
-    public static IReadOnlyList<int> Capacities { get; } = [1, 2, 3, 5, 10];
+    public static IReadOnlyList<int> Capacities { get; } = [3, 5, 10, 20];
 
     public static IReadOnlyList<double> Ratios { get; } = [0.02, 0.03, 0.05, 0.07, 0.1];
 
     /// <summary>The budget the breaker's stage runs with.</summary>
-    public static (int Capacity, double Ratio) StageOneBudget { get; } = (3, 0.03);
+    public static (int Capacity, double Ratio) StageOneBudget { get; } = (3, 0.1);
 
     /// <summary>Stage 1: the breaker's lengths and threshold. The longest break is the first, twice it, or four times it.</summary>
     public static IReadOnlyList<Candidate> Breakers() =>
@@ -40,7 +40,11 @@ internal static class Grid
            select breaker with { Capacity = c, Ratio = r },
     ];
 
-    /// <summary>Orders candidates best first: fewest misses (worlds with N ≤ 1,000 and herd runs), then the least shortfall.</summary>
+    /// <summary>
+    /// Orders candidates best first. Retries must still do their job, so a candidate that meets the herd's goals and
+    /// the transient-failure goal in every world comes before any that does not; then the fewest misses (worlds with
+    /// N ≤ 1,000 and herd runs), then the least shortfall.
+    /// </summary>
     public static IEnumerable<CandidateScore> Ranked(IEnumerable<CandidateScore> scores) =>
-        scores.OrderBy(s => s.Misses).ThenBy(s => s.LocalShortfall);
+        scores.OrderBy(s => s.DoesItsJob ? 0 : 1).ThenBy(s => s.Misses).ThenBy(s => s.LocalShortfall);
 }

@@ -20,7 +20,7 @@ internal sealed class TuningReport(string outputDirectory, ulong seed, int world
         Line("dotnet run -c Release --project bench/ResilientHttp.Simulator -- --tune docs");
         Line("```");
         Line();
-        Line(Invariant($"Seed {seed}. Every candidate is the library's defaults with the breaker and budget settings below (B = `BreakDuration` s, M = `MaxBreakDuration` s, J = `BreakJitterFactor`, F = `FailureThreshold`, C = `Budget.Capacity`, R = `Budget.Ratio`), run in each of the {worlds} fleet-outage worlds with N ≤ 1,000 and in the herd, and judged world by world against *no retries* in the same world (see [fleet-safety.md](fleet-safety.md) for the worlds and the goals). Ranked by worlds missing any goal, then the herd, then the summed shortfall."));
+        Line(Invariant($"Seed {seed}. Every candidate is the library's defaults with the breaker and budget settings below (B = `BreakDuration` s, M = `MaxBreakDuration` s, J = `BreakJitterFactor`, F = `FailureThreshold`, C = `Budget.Capacity`, R = `Budget.Ratio`), run in each of the {worlds} fleet-outage worlds with N ≤ 1,000 and in the herd, and judged world by world against *no retries* in the same world (see [fleet-safety.md](fleet-safety.md) for the worlds and the goals). Retries must still do their job, so candidates that meet the herd's goals and the transient-failure goal everywhere rank first; then by misses (worlds missing any goal, and herd runs missing theirs), then by the summed shortfall."));
         Line();
         foreach ((string stage, IReadOnlyList<CandidateScore> scores) in stages)
         {

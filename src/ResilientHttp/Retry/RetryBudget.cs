@@ -40,19 +40,27 @@ internal sealed class RetryBudget
         return false;
     }
 
+    /// <summary>
+    /// Gets the size of the bucket: <see cref="RetryBudgetOptions.Capacity"/>, but never less than one call's retries
+    /// (<see cref="RetryOptions.MaxAttempts"/> − 1), so that a call on a full bucket can use every attempt it is allowed.
+    /// </summary>
+    public static int CapacityFor(RetryOptions options) => Math.Max(options.Budget.Capacity, options.MaxAttempts - 1);
+
     /// <summary>Adds a successful call's earnings, up to the capacity.</summary>
-    public void Deposit(RetryBudgetOptions options)
+    /// <param name="ratio">The tokens a successful call earns.</param>
+    /// <param name="capacity">The most tokens the bucket holds (<see cref="CapacityFor"/>).</param>
+    public void Deposit(double ratio, int capacity)
     {
-        long capacity = options.Capacity * Scale;
-        long earned = (long)(options.Ratio * Scale);
+        long limit = capacity * Scale;
+        long earned = (long)(ratio * Scale);
         long current = Volatile.Read(ref _balance);
 
         // The common case, a full bucket, costs one read and no write: no cache line bouncing
         // between cores on a busy host.
         // Stryker disable once Equality : <= would also write a full bucket's own value back; only the write this check avoids differs.
-        while (current < capacity)
+        while (current < limit)
         {
-            long seen = Interlocked.CompareExchange(ref _balance, Math.Min(capacity, current + earned), current);
+            long seen = Interlocked.CompareExchange(ref _balance, Math.Min(limit, current + earned), current);
             // Stryker disable once Equality : as in TryWithdraw: != adds a failing round after a won exchange, and is race-only after a lost one.
             if (seen == current)
             {

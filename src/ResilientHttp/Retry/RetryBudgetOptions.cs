@@ -14,7 +14,14 @@ public sealed class RetryBudgetOptions
     /// <value>0.1 by default (at most one retry per ten successful calls in a long outage); 0 to 1.</value>
     public double Ratio { get; set; } = 0.1;
 
-    /// <summary>Gets or sets the size of the bucket, which starts full: the burst of retries allowed.</summary>
-    /// <value>10 by default; 1 to 1,000.</value>
-    public int Capacity { get; set; } = 10;
+    /// <summary>
+    /// Gets or sets the size of the bucket, which starts full: the burst of retries allowed. The bucket never holds
+    /// less than one call's retries (<see cref="RetryOptions.MaxAttempts"/> − 1), so that raising <c>MaxAttempts</c> is
+    /// not silently undone by the burst.
+    /// </summary>
+    /// <value>
+    /// 3 by default, chosen by the fleet sweep (docs/fleet-tuning.md): enough for a call's retries, small enough that
+    /// a fleet's bursts stay small; 1 to 1,000.
+    /// </value>
+    public int Capacity { get; set; } = 3;
 }

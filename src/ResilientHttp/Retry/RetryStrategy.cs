@@ -112,7 +112,7 @@ internal static class RetryStrategy
     {
         if (IsSuccessfulCall(outcome, options))
         {
-            budget.Deposit(options.Retry.Budget);
+            budget.Deposit(options.Retry.Budget.Ratio, RetryBudget.CapacityFor(options.Retry));
         }
     }
 

@@ -170,8 +170,8 @@ internal sealed class HostTable
         }
 
         var created = reported
-            ? new HostState(authority, options.Retry.Budget.Capacity, now, uri.Host, uri.Port)
-            : new HostState(authority, options.Retry.Budget.Capacity, now);
+            ? new HostState(authority, RetryBudget.CapacityFor(options.Retry), now, uri.Host, uri.Port)
+            : new HostState(authority, RetryBudget.CapacityFor(options.Retry), now);
 
         // Another thread added it first; if it is already evicted again, this call is served untracked.
         if (!_hosts.TryAdd(authority, created))

@@ -51,8 +51,9 @@ public sealed class ClientFleetTests
     [Fact]
     public void OpenCircuit_RefusesCallsWithoutTouchingTheNetwork()
     {
+        // A break longer than the test, so that the circuit is still open for the last call.
         (Scheduler scheduler, ClientFleet fleet, RecordingObserver observer, ScriptedServer server) =
-            CreateSut(Policies.LibraryDefaults(), (503, null));
+            CreateSut(Candidate.Parse("B=30,M=30").ToPolicy(), (503, null));
 
         for (int call = 0; call < 5; call++)
         {

@@ -49,8 +49,55 @@ public sealed class DefaultsGoalTests
     [InlineData(false)]
     public void FullJitter_InTheHerd_FinishesEveryClientWithin6_5SendsAnd99PercentIn12s(bool retryAfter)
     {
-        HerdResult result = HerdScenario.Run(new HerdSettings(retryAfter, 3), Policies.FullJitter(budget: true));
+        // Without the budget: with its burst of 3, full jitter's short first waits (under 1 s) spend it before the herd thins.
+        HerdResult result = HerdScenario.Run(new HerdSettings(retryAfter, 3), Policies.FullJitter(budget: false));
 
         Goal.HerdIsMet(result).ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData(nameof(OutageMode.FailFast), 1)]
+    [InlineData(nameof(OutageMode.FailFast), 30)]
+    [InlineData(nameof(OutageMode.BlackHole), 5)]
+    [InlineData(nameof(OutageMode.BlackHole), 30)]
+    [InlineData(nameof(OutageMode.BrownOut), 5)]
+    public void LibraryDefaults_SmallFleet_MeetEveryPerWorldGoalAgainstNoRetries(string mode, int outage)
+    {
+        FleetOutageSettings world = ControlCheckTests.World(10, 0.7, outage, Enum.Parse<OutageMode>(mode));
+
+        FleetOutageResult ours = FleetOutageScenario.Run(world, Policies.LibraryDefaults());
+        FleetOutageResult none = FleetOutageScenario.Run(world, Policies.NoRetries());
+
+        foreach (WorldGoal goal in WorldGoal.All.Where(g => g.Applies(world)))
+        {
+            goal.IsMet(ours, none).ShouldBeTrue($"{goal.Name}: success {ours.SuccessFraction:P1} ({none.SuccessFraction:P1}), recovery {ours.RecoverySeconds} s ({none.RecoverySeconds} s), amplification {ours.Amplification:0.00}, peak {ours.PeakOfferedAfterRecovery:0.000} ({none.PeakOfferedAfterRecovery:0.000})");
+        }
+    }
+
+    [Fact]
+    public void TheOldThirtySecondBreak_InALongBlackHole_RecoversFarLaterThanNoRetries()
+    {
+        FleetOutageSettings world = ControlCheckTests.World(10, 0.7, 30, OutageMode.BlackHole);
+
+        FleetOutageResult old = FleetOutageScenario.Run(world, Candidate.Parse("B=30,M=30,J=0").ToPolicy());
+        FleetOutageResult ours = FleetOutageScenario.Run(world, Policies.LibraryDefaults());
+        FleetOutageResult none = FleetOutageScenario.Run(world, Policies.NoRetries());
+
+        old.RecoverySeconds.ShouldBeGreaterThan(none.RecoverySeconds + 10);
+        ours.RecoverySeconds.ShouldBeLessThanOrEqualTo(none.RecoverySeconds + 2);
+    }
+
+    [Theory]
+    [InlineData(0.01)]
+    [InlineData(0.05)]
+    public void LibraryDefaults_TransientFailures_RecoverNinetyPercentOfWhatNoRetriesLoses(double rate)
+    {
+        FleetOutageSettings world = ControlCheckTests.World(10, 0.7, 0, OutageMode.FailFast) with { TransientFailureRate = rate };
+
+        FleetOutageResult ours = FleetOutageScenario.Run(world, Policies.LibraryDefaults());
+        FleetOutageResult none = FleetOutageScenario.Run(world, Policies.NoRetries());
+
+        none.SuccessFraction.ShouldBeLessThan(1 - (rate / 2));
+        WorldGoal.Recovered(ours, none).ShouldBeGreaterThanOrEqualTo(0.9);
     }
 }

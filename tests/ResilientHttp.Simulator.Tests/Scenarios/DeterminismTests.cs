@@ -37,8 +37,12 @@ public sealed class DeterminismTests
     private static string WriteReport()
     {
         string directory = Path.Combine(Path.GetTempPath(), "sim-report-" + Guid.NewGuid().ToString("N"));
-        Policy[] policies = [Policies.DefaultRetry(budget: true), Policies.LibraryDefaults()];
-        FleetOutageSettings[] worlds = [.. Sweep.Modes.Select(mode => new FleetOutageSettings(1_000, 0.7, 30, mode, 9) { Capacity = 100 })];
+        Policy[] policies = [Policies.NoRetries(), Policies.DefaultRetry(budget: true), Policies.LibraryDefaults()];
+        FleetOutageSettings[] worlds =
+        [
+            .. Sweep.Modes.Select(mode => new FleetOutageSettings(1_000, 0.7, 30, mode, 9) { Capacity = 100 }),
+            new FleetOutageSettings(100, 0.7, 0, OutageMode.FailFast, 9) { Capacity = 100, TransientFailureRate = 0.05 },
+        ];
         IReadOnlyList<FleetOutageResult> fleet = Sweep.RunFleet(worlds, policies, parallelism: 2);
         IReadOnlyList<HerdResult> herd = Sweep.RunHerd(9, policies, parallelism: 2);
         new MarkdownReport(directory, 9, 100, policies, fleet, herd).Write();

@@ -96,7 +96,8 @@ public sealed class CircuitBreakerIntegrationTests
             context.Response.StatusCode = 503;
             return Task.CompletedTask;
         });
-        (ServiceProvider services, SendCounter counter) = CreateServices(server.Address, handlerLifetime: TimeSpan.FromSeconds(1));
+        // A break far longer than the wait for the rotation, so that only lost state could close the circuit.
+        (ServiceProvider services, SendCounter counter) = CreateServices(server.Address, o => o.CircuitBreaker.BreakDuration = TimeSpan.FromMinutes(10), handlerLifetime: TimeSpan.FromSeconds(1));
         using var _ = services;
         IHttpClientFactory factory = services.GetRequiredService<IHttpClientFactory>();
         await FailAsync(factory.CreateClient("it"), 3);

@@ -14,6 +14,35 @@ public sealed class RetryBudgetTests
         budget.TryWithdraw().ShouldBeFalse();
     }
 
+    [Theory]
+    [InlineData(3, 4, 3)]
+    [InlineData(3, 6, 5)]
+    [InlineData(10, 4, 10)]
+    [InlineData(1, 1, 1)]
+    public void CapacityFor_IsTheCapacityButNeverLessThanOneCallsRetries(int capacity, int maxAttempts, int expected)
+    {
+        RetryBudget.CapacityFor(new RetryOptions { MaxAttempts = maxAttempts, Budget = new RetryBudgetOptions { Capacity = capacity } }).ShouldBe(expected);
+    }
+
+    [Fact]
+    public async Task Send_MaxAttemptsAboveTheCapacity_AFreshBucketStillPaysEveryAttemptOfTheFirstCall()
+    {
+        using TestClient sut = TestClient.Create(o =>
+        {
+            (o.Retry.MaxAttempts, o.Retry.Budget.Capacity) = (6, 3);
+            o.CircuitBreaker.Enabled = false;
+        }).RespondStatuses(503);
+
+        using (HttpResponseMessage first = await sut.GetAsync())
+        {
+            first.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        }
+
+        using HttpResponseMessage second = await sut.GetAsync();
+
+        sut.Sent.Count.ShouldBe(6 + 1, "the first call used the whole bucket; the second is sent once");
+    }
+
     [Fact]
     public void Budget_EachSuccessAddsTheRatio()
     {
@@ -25,11 +54,11 @@ public sealed class RetryBudgetTests
 
         for (int i = 0; i < 9; i++)
         {
-            budget.Deposit(options);
+            budget.Deposit(options.Ratio, options.Capacity);
         }
 
         budget.TryWithdraw().ShouldBeFalse();
-        budget.Deposit(options);
+        budget.Deposit(options.Ratio, options.Capacity);
         budget.TryWithdraw().ShouldBeTrue();
     }
 
@@ -41,7 +70,7 @@ public sealed class RetryBudgetTests
 
         for (int i = 0; i < 100; i++)
         {
-            budget.Deposit(options);
+            budget.Deposit(options.Ratio, options.Capacity);
         }
 
         budget.Tokens.ShouldBe(2);
@@ -83,7 +112,7 @@ public sealed class RetryBudgetTests
     public async Task Send_SuccessfulCalls_RefillTheBucket()
     {
         int fail = 1;
-        using var sut = TestClient.Create(o => (o.Retry.Budget.Capacity, o.Retry.Budget.Ratio, o.CircuitBreaker.Enabled) = (1, 0.5, false));
+        using var sut = TestClient.Create(o => (o.Retry.MaxAttempts, o.Retry.Budget.Capacity, o.Retry.Budget.Ratio, o.CircuitBreaker.Enabled) = (2, 1, 0.5, false));
         sut.Handle((_, _) => Task.FromResult(new HttpResponseMessage(Volatile.Read(ref fail) == 1 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK)));
         using (await sut.GetAsync())
         {
@@ -107,7 +136,7 @@ public sealed class RetryBudgetTests
     [Fact]
     public async Task Send_Final500_DoesNotRefillTheBudget()
     {
-        using var sut = TestClient.Create(o => (o.Retry.Budget.Capacity, o.CircuitBreaker.Enabled) = (1, false)).RespondStatuses(503, 500);
+        using var sut = TestClient.Create(o => (o.Retry.MaxAttempts, o.Retry.Budget.Capacity, o.CircuitBreaker.Enabled) = (2, 1, false)).RespondStatuses(503, 500);
         using (await sut.GetAsync())
         {
         }
@@ -131,7 +160,7 @@ public sealed class RetryBudgetTests
     [Fact]
     public async Task Send_OneHostsEmptyBucket_DoesNotStopRetriesToAnother()
     {
-        using var sut = TestClient.Create(o => (o.Retry.Budget.Capacity, o.CircuitBreaker.Enabled) = (1, false)).RespondStatuses(503);
+        using var sut = TestClient.Create(o => (o.Retry.MaxAttempts, o.Retry.Budget.Capacity, o.CircuitBreaker.Enabled) = (2, 1, false)).RespondStatuses(503);
         using (await sut.RunAsync(sut.Client.GetAsync("http://a.test/")))
         using (await sut.RunAsync(sut.Client.GetAsync("http://a.test/")))
         {

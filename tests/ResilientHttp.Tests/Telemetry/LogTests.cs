@@ -70,6 +70,10 @@ public sealed class LogTests
         using TestClient owned = sut;
         sut.RespondStatuses(503);
 
+        // The bucket holds at least one call's retries (3): leave one token, so that the second retry is refused.
+        sut.Host.Budget.TryWithdraw().ShouldBeTrue();
+        sut.Host.Budget.TryWithdraw().ShouldBeTrue();
+
         using (await sut.GetAsync())
         {
         }

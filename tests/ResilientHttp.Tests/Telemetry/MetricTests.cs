@@ -54,14 +54,16 @@ public sealed class MetricTests
     [Fact]
     public async Task Send_BudgetRefusal_IsCounted()
     {
-        using var sut = TestClient.Create(o => (o.Retry.Budget.Capacity, o.CircuitBreaker.Enabled) = (1, false)).RespondStatuses(503);
+        using var sut = TestClient.Create(o => (o.Retry.MaxAttempts, o.Retry.Budget.Capacity, o.CircuitBreaker.Enabled) = (2, 1, false)).RespondStatuses(503);
         using MetricCollector<long> refusals = Collect<long>(sut, "resilienthttp.retry.budget_refusals");
 
+        using (await sut.GetAsync())
         using (await sut.GetAsync())
         using (await sut.GetAsync())
         {
         }
 
+        // The first call's one retry empties the bucket; the next two calls are refused theirs.
         refusals.GetMeasurementSnapshot().Count.ShouldBe(2);
     }
 
