@@ -15,7 +15,7 @@ public sealed class ResilientHttpOptions
     public RetryOptions Retry { get; set; } = new();
 
     /// <summary>Gets or sets the per-host circuit breaker.</summary>
-    /// <value>Enabled, opening after 5 consecutive failures for 30 s.</value>
+    /// <value>Enabled, opening after 5 consecutive failures for 250 ms, each failed probe doubling the break up to 500 ms, every break spread ±20%.</value>
     public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
 
     /// <summary>Gets or sets how long one attempt may take before it is cut and counted as a timeout.</summary>

@@ -14,11 +14,15 @@ namespace ResilientHttp.Simulator;
 /// <param name="Ratio">Retry.Budget.Ratio.</param>
 internal sealed record Candidate(double BreakDuration, double MaxBreakDuration, double BreakJitterFactor, int FailureThreshold, int Capacity, double Ratio)
 {
+    /// <summary>Gets Retry.MaxAttempts: the shipped value unless a spec sets it (<c>A=2</c>); not part of the tuning.</summary>
+    public int MaxAttempts { get; init; } = new RetryOptions().MaxAttempts;
+
     /// <summary>Gets the candidate that matches the options a new <see cref="ResilientHttpOptions"/> has.</summary>
     public static Candidate Shipped { get; } = From(new ResilientHttpOptions());
 
     /// <summary>Gets the spec of this candidate.</summary>
-    public string Spec => string.Create(CultureInfo.InvariantCulture, $"B={BreakDuration},M={MaxBreakDuration},J={BreakJitterFactor},F={FailureThreshold},C={Capacity},R={Ratio}");
+    public string Spec => string.Create(CultureInfo.InvariantCulture, $"B={BreakDuration},M={MaxBreakDuration},J={BreakJitterFactor},F={FailureThreshold},C={Capacity},R={Ratio}") +
+        (MaxAttempts == new RetryOptions().MaxAttempts ? string.Empty : string.Create(CultureInfo.InvariantCulture, $",A={MaxAttempts}"));
 
     /// <summary>Reads a spec; keys left out keep the shipped value.</summary>
     public static Candidate Parse(string spec)
@@ -36,7 +40,8 @@ internal sealed record Candidate(double BreakDuration, double MaxBreakDuration, 
                 "F" => c with { FailureThreshold = (int)v },
                 "C" => c with { Capacity = (int)v },
                 "R" => c with { Ratio = v },
-                _ => throw new ArgumentException($"Unknown key {kv[0]} in candidate '{spec}': use B, M, J, F, C, R."),
+                "A" => c with { MaxAttempts = (int)v },
+                _ => throw new ArgumentException($"Unknown key {kv[0]} in candidate '{spec}': use B, M, J, F, C, R or A."),
             };
         }
 
@@ -62,6 +67,7 @@ internal sealed record Candidate(double BreakDuration, double MaxBreakDuration, 
         options.CircuitBreaker.FailureThreshold = FailureThreshold;
         options.Retry.Budget.Capacity = Capacity;
         options.Retry.Budget.Ratio = Ratio;
+        options.Retry.MaxAttempts = MaxAttempts;
         return new Policy(Spec, "library defaults with " + Spec, options);
     }
 }
