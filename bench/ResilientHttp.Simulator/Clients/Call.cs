@@ -9,8 +9,14 @@ internal sealed class Call(int client, long startedAt)
 
     public long StartedAt { get; } = startedAt;
 
-    /// <summary>Gets or sets the sends made so far, as the handler counts them (a refused send counts).</summary>
-    public int Attempts { get; set; }
+    /// <summary>The call's retry loop: the library's own state machine, as the handler drives it.</summary>
+    public RetryLoop Loop;
+
+    /// <summary>Gets the sends made so far, as the handler counts them (a refused send counts).</summary>
+    public int Attempts => Loop.Attempt;
+
+    /// <summary>Gets or sets how the last attempt ended.</summary>
+    public AttemptOutcome? LastOutcome { get; set; }
 
     /// <summary>Gets or sets the sends that reached the network.</summary>
     public int NetworkSends { get; set; }

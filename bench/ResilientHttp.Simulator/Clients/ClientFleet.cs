@@ -2,15 +2,14 @@ namespace ResilientHttp.Simulator;
 
 /// <summary>
 /// N client processes, each with the library's own per-host state (<see cref="HostState"/>: its
-/// <see cref="RetryBudget"/>, <see cref="Circuit"/> and <see cref="HostPacing"/>), calling one server.
-/// The attempt loop is <see cref="RetryHandler"/>'s, step for step, in virtual time: every decision in it
-/// (classification, breaker, backoff, budget, pacing) is made by the library's decision code, fed from the
-/// run's seeded random source and the virtual clock.
+/// <see cref="RetryBudget"/>, <see cref="Circuit"/> and <see cref="HostPacing"/>), calling one server. Each call is
+/// driven by the library's own <see cref="RetryLoop"/>, the state machine the retry handler awaits around, and each
+/// attempt goes through <see cref="BreakerGate"/>, as the breaker handler sends it: only the I/O is simulated, in
+/// virtual time, with the run's seeded random source.
 /// </summary>
 internal sealed class ClientFleet : IEventSink
 {
-    private const int BeginAttemptEvent = 0;
-    private const int SendEvent = 1;
+    private const int BeforeSendEvent = 0;
     private const int ArriveEvent = 2;
     private const int AnswerEvent = 3;
     private const int TimeoutEvent = 4;
@@ -35,9 +34,9 @@ internal sealed class ClientFleet : IEventSink
         _oneWay = oneWayDelay.Ticks;
         _attemptTimeout = _options.AttemptTimeout?.Ticks;
 
-        // What RetryHandler.PrepareAsync finds for a GET without a body.
+        // What the retry handler finds for a GET without a body.
         RetryOptions retry = _options.Retry;
-        bool retriesAllowed = retry.Enabled && retry.MaxAttempts > 1;
+        bool retriesAllowed = retry.Enabled;
         _facts = new CallFacts(
             retriesAllowed,
             retriesAllowed && OutcomeClassifier.IsSafeToResend(HttpMethod.Get, hasIdempotencyKey: false, declaredIdempotent: false, retry.UnsafeMethods),
@@ -53,7 +52,11 @@ internal sealed class ClientFleet : IEventSink
     public HostState Host(int client) => _hosts[client] ??= new HostState(Authority, RetryBudget.CapacityFor(_options.Retry), _scheduler.Now);
 
     /// <summary>A client makes a call now.</summary>
-    public void Start(Call call) => BeginAttempt(call);
+    public void Start(Call call)
+    {
+        call.Loop = new RetryLoop(_options, Host(call.Client), _facts, Clock.GetTimestamp(), Clock, _random);
+        Step(call, call.Loop.BeforeSend(Clock.GetTimestamp()));
+    }
 
     /// <summary>The server answers an attempt; the answer reaches the client one network delay later.</summary>
     public void Respond(Attempt attempt, int status, TimeSpan? retryAfter = null)
@@ -67,11 +70,9 @@ internal sealed class ClientFleet : IEventSink
     {
         switch (kind)
         {
-            case BeginAttemptEvent:
-                BeginAttempt((Call)target!);
-                break;
-            case SendEvent:
-                Send((Call)target!);
+            case BeforeSendEvent:
+                var call = (Call)target!;
+                Step(call, call.Loop.BeforeSend(Clock.GetTimestamp()));
                 break;
             case ArriveEvent:
                 Server!.Receive((Attempt)target!);
@@ -85,32 +86,35 @@ internal sealed class ClientFleet : IEventSink
         }
     }
 
-    private void BeginAttempt(Call call)
+    // What the handler's await loop does with each step: send, wait, or finish the call.
+    private void Step(Call call, in LoopStep step)
     {
-        // R10, as RetryHandler does before each send: wait for a pause the host asked for.
-        HostState host = Host(call.Client);
-        TimeSpan pacing = RetryStrategy.PacingDelay(host.Pacing.Remaining(Clock.GetTimestamp(), Clock), _options.Retry, remaining: null, _random.NextDouble());
-        if (pacing > TimeSpan.Zero)
+        switch (step.Action)
         {
-            _scheduler.After(pacing.Ticks, this, SendEvent, call);
-            return;
+            case LoopAction.Send:
+                Send(call);
+                break;
+            case LoopAction.Wait:
+                _scheduler.After(step.Delay.Ticks, this, BeforeSendEvent, call);
+                break;
+            default:
+                _observer.CallFinished(call, succeeded: call.LastOutcome is { IsResponse: true, StatusCode: >= 200 and < 300 }, _scheduler.Now);
+                break;
         }
-
-        Send(call);
     }
 
     private void Send(Call call)
     {
         HostState host = Host(call.Client);
-        call.Attempts++;
+        long now = Clock.GetTimestamp();
         CircuitPermit permit = CircuitPermit.Pass;
         if (_options.CircuitBreaker.Enabled)
         {
-            permit = host.Circuit.TryEnter(Clock.GetTimestamp(), Clock, out _, out _);
+            permit = BreakerGate.Enter(host, now, Clock, out _, out _);
             if (permit == CircuitPermit.Refused)
             {
                 // C3: refused without touching the network; the handler sees a CircuitOpenException.
-                Conclude(call, AttemptOutcome.Of(OutcomeClassifier.ClassifyException(new CircuitOpenException(Authority, TimeSpan.Zero), callerCanceled: false, timedOut: false)));
+                Completed(call, AttemptOutcome.Of(OutcomeClassifier.ClassifyException(new CircuitOpenException(Authority, TimeSpan.Zero), callerCanceled: false, timedOut: false)));
                 return;
             }
         }
@@ -135,12 +139,12 @@ internal sealed class ClientFleet : IEventSink
         attempt.Settled = true;
         RetryOptions retry = _options.Retry;
 
-        // As RetryHandler.SendAttemptAsync reads it: Retry-After only on a retriable status, only when honoured.
+        // As the handler's Retry-After reader does: only on a retriable status, only when honoured.
         TimeSpan? retryAfter = retry.HonorRetryAfter && retry.RetryStatusCodes.Contains(attempt.Status) ? attempt.RetryAfter : null;
         var outcome = AttemptOutcome.Status(attempt.Status, retryAfter);
         _observer.AttemptSettled(attempt, outcome, _scheduler.Now);
         Report(attempt, outcome);
-        Conclude(attempt.Call, outcome);
+        Completed(attempt.Call, outcome);
     }
 
     private void TimedOut(Attempt attempt)
@@ -157,39 +161,20 @@ internal sealed class ClientFleet : IEventSink
         var outcome = AttemptOutcome.Of(OutcomeClassifier.ClassifyException(new TaskCanceledException(), callerCanceled: false, timedOut: true));
         _observer.AttemptSettled(attempt, outcome, _scheduler.Now);
         Report(attempt, outcome);
-        Conclude(attempt.Call, outcome);
+        Completed(attempt.Call, outcome);
     }
 
     private void Report(Attempt attempt, in AttemptOutcome outcome)
     {
-        // C2: what CircuitBreakerHandler reports when an attempt it let through ends.
         if (_options.CircuitBreaker.Enabled)
         {
-            CircuitBreakerOptions breaker = _options.CircuitBreaker;
-            Host(attempt.Call.Client).Circuit.Report(attempt.Permit, OutcomeClassifier.ForBreaker(outcome, breaker), attempt.SentAt, Clock.GetTimestamp(), breaker, Clock, _random);
+            BreakerGate.Report(Host(attempt.Call.Client), attempt.Permit, outcome, cutByDeadline: false, attempt.SentAt, Clock.GetTimestamp(), _options.CircuitBreaker, Clock, _random);
         }
     }
 
-    private void Conclude(Call call, in AttemptOutcome outcome)
+    private void Completed(Call call, in AttemptOutcome outcome)
     {
-        HostState host = Host(call.Client);
-        RetryOptions retry = _options.Retry;
-
-        // R10: the host's pause applies to every later call of this client.
-        RetryStrategy.RecordPause(outcome, host.Pacing, retry, Clock.GetTimestamp(), Clock);
-
-        // A retry the open circuit would refuse is not made (as RetryHandler asks the circuit).
-        TimeSpan blocked = _options.CircuitBreaker.Enabled ? host.Circuit.BlockedFor(Clock.GetTimestamp(), Clock) : TimeSpan.Zero;
-        RetryDecision decision = RetryStrategy.Decide(outcome, call.Attempts, _facts, retry, remaining: null, host.Budget, _random.NextDouble(), blocked);
-        if (decision.ShouldRetry)
-        {
-            _scheduler.After(decision.Delay.Ticks, this, BeginAttemptEvent, call);
-            return;
-        }
-
-        // R9: a successful call refills the budget.
-        RetryStrategy.Settle(outcome, host.Budget, _options);
-
-        _observer.CallFinished(call, succeeded: outcome.IsResponse && outcome.StatusCode is >= 200 and < 300, _scheduler.Now);
+        call.LastOutcome = outcome;
+        Step(call, call.Loop.Completed(outcome, Clock.GetTimestamp()));
     }
 }

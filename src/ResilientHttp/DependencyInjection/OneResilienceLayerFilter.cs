@@ -56,7 +56,7 @@ internal sealed class OneResilienceLayerFilter(IServiceProvider services) : IHtt
         if (removed is not null && _reported.TryAdd(name, true))
         {
             ClientState client = services.GetRequiredService<ResilienceRegistry>().GetClient(name);
-            Log.ResilienceHandlerReplaced(client.Logger, name, string.Join(", ", removed));
+            client.Telemetry.Report(new ResilienceEvent { Kind = ResilienceEventKind.HandlersReplaced, Text = string.Join(", ", removed) });
         }
     }
 }

@@ -1,8 +1,8 @@
 namespace ResilientHttp;
 
 /// <summary>
-/// R1–R5, R8, R9: decides, after each attempt, whether to send again and after how long. Plain code:
-/// the handler, the tests and the fleet simulator all drive exactly this.
+/// R1–R5, R8–R10: the rules the retry loop (<see cref="RetryLoop"/>) applies after each attempt: whether to send
+/// again and after how long, what a host's pause is, what a finished call pays back. Plain functions.
 /// </summary>
 internal static class RetryStrategy
 {
@@ -13,7 +13,7 @@ internal static class RetryStrategy
     /// <param name="options">The retry options in force.</param>
     /// <param name="remaining">Time left before the call's deadline, or <see langword="null"/> without one.</param>
     /// <param name="budget">The host's retry budget; one token is taken when the decision is to retry.</param>
-    /// <param name="random">A uniform draw in [0, 1) for the jitter.</param>
+    /// <param name="random">The source of the jitter; drawn from only when a wait is computed.</param>
     /// <param name="circuitBlockedFor">How long the host's circuit will still refuse calls (zero when closed).</param>
     public static RetryDecision Decide(
         in AttemptOutcome outcome,
@@ -22,7 +22,7 @@ internal static class RetryStrategy
         RetryOptions options,
         TimeSpan? remaining,
         RetryBudget? budget,
-        double random,
+        RandomSource random,
         TimeSpan circuitBlockedFor = default)
     {
         switch (outcome.Kind)
@@ -69,11 +69,11 @@ internal static class RetryStrategy
                 return RetryDecision.Stop(RetryDecisionReason.RetryAfterTooLong);
             }
 
-            delay = Backoff.AfterRetryAfter(retryAfter, options.BaseDelay, options.JitterFactor, random);
+            delay = Backoff.AfterRetryAfter(retryAfter, options.BaseDelay, options.JitterFactor, random.NextDouble());
         }
         else
         {
-            delay = Backoff.Compute(attempt, options.BaseDelay, options.MaxDelay, options.JitterFactor, random);
+            delay = Backoff.Compute(attempt, options.BaseDelay, options.MaxDelay, options.JitterFactor, random.NextDouble());
         }
 
         if (remaining is { } left && delay >= left)

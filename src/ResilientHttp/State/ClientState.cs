@@ -23,13 +23,13 @@ internal sealed class ClientState : IDisposable
         ResilienceMetrics metrics)
     {
         Name = name;
-        Metrics = metrics;
         _factory = factory;
         Time = time;
-        Logger = logger;
+        Telemetry = new ClientTelemetry(name, logger, metrics);
         _options = factory.Create(name);
         Hosts = new HostTable(time);
-        Cancellations = new CancellationPool(time);
+        Deadlines = new AttemptDeadlines(time);
+        Strategies = AttemptStrategies.For(time);
         foreach (IOptionsChangeTokenSource<ResilientHttpOptions> source in changeSources)
         {
             if (source.Name is null || source.Name == name)
@@ -43,13 +43,16 @@ internal sealed class ClientState : IDisposable
 
     public HostTable Hosts { get; }
 
-    public CancellationPool Cancellations { get; }
+    /// <summary>Gets the timer of the client's attempts.</summary>
+    public AttemptDeadlines Deadlines { get; }
+
+    /// <summary>Gets the capabilities every attempt goes through.</summary>
+    public AttemptStrategies Strategies { get; }
 
     public TimeProvider Time { get; }
 
-    public ILogger Logger { get; }
-
-    public ResilienceMetrics Metrics { get; }
+    /// <summary>Gets where everything the client's pipeline has to tell is reported.</summary>
+    public ClientTelemetry Telemetry { get; }
 
     /// <summary>Gets the options in force: read once per call, so a reload applies to new calls.</summary>
     public ResilientHttpOptions Options => Volatile.Read(ref _options);
@@ -60,6 +63,8 @@ internal sealed class ClientState : IDisposable
         {
             subscription.Dispose();
         }
+
+        Deadlines.Dispose();
     }
 
     private void Reload()
@@ -67,11 +72,11 @@ internal sealed class ClientState : IDisposable
         try
         {
             Volatile.Write(ref _options, _factory.Create(Name));
-            Log.OptionsReloaded(Logger, Name);
+            Telemetry.Report(new ResilienceEvent { Kind = ResilienceEventKind.OptionsReloaded });
         }
         catch (OptionsValidationException ex)
         {
-            Log.OptionsReloadRejected(Logger, Name, string.Join(" ", ex.Failures));
+            Telemetry.Report(new ResilienceEvent { Kind = ResilienceEventKind.OptionsReloadRejected, Text = string.Join(" ", ex.Failures) });
         }
     }
 }

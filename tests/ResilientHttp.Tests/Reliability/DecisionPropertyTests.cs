@@ -52,7 +52,7 @@ public sealed class DecisionPropertyTests
                 RetryBudget budget = BudgetWith(tokens, options.Budget.Capacity);
                 double before = budget.Tokens;
 
-                RetryDecision decision = RetryStrategy.Decide(outcome, attempt, call, options, remaining, budget, draw, blocked);
+                RetryDecision decision = RetryStrategy.Decide(outcome, attempt, call, options, remaining, budget, new FixedRandom(draw), blocked);
 
                 if (!decision.ShouldRetry)
                 {
@@ -100,7 +100,7 @@ public sealed class DecisionPropertyTests
             {
                 AttemptOutcome outcome = AttemptOutcome.Status(status, retryAfter >= 0 ? TimeSpan.FromTicks(retryAfter) : null);
 
-                RetryDecision decision = RetryStrategy.Decide(outcome, attempt, new CallFacts(true, true, true), new RetryOptions(), null, null, draw);
+                RetryDecision decision = RetryStrategy.Decide(outcome, attempt, new CallFacts(true, true, true), new RetryOptions(), null, null, new FixedRandom(draw));
 
                 decision.ShouldRetry.ShouldBeFalse();
                 decision.Reason.ShouldBe(RetryDecisionReason.NotRetriable);

@@ -191,8 +191,8 @@ public sealed class RetryClassificationTests
     {
         var options = new RetryOptions();
 
-        RetryStrategy.Decide(AttemptOutcome.Status(503), 1, new CallFacts(true, true, true), options, null, null, 0.0).ShouldRetry.ShouldBeTrue();
-        RetryStrategy.Decide(AttemptOutcome.Status(503), 1, new CallFacts(false, true, true), options, null, null, 0.0).Reason.ShouldBe(RetryDecisionReason.RetriesDisabled);
+        RetryStrategy.Decide(AttemptOutcome.Status(503), 1, new CallFacts(true, true, true), options, null, null, new FixedRandom(0.0)).ShouldRetry.ShouldBeTrue();
+        RetryStrategy.Decide(AttemptOutcome.Status(503), 1, new CallFacts(false, true, true), options, null, null, new FixedRandom(0.0)).Reason.ShouldBe(RetryDecisionReason.RetriesDisabled);
     }
 
     [Fact]
@@ -201,7 +201,7 @@ public sealed class RetryClassificationTests
         var options = new RetryOptions { MaxRetryAfter = TimeSpan.FromSeconds(5) };
         var call = new CallFacts(true, true, true);
 
-        RetryDecision decision = RetryStrategy.Decide(AttemptOutcome.Status(503, TimeSpan.FromSeconds(5)), 1, call, options, null, null, 0.0);
+        RetryDecision decision = RetryStrategy.Decide(AttemptOutcome.Status(503, TimeSpan.FromSeconds(5)), 1, call, options, null, null, new FixedRandom(0.0));
 
         decision.ShouldRetry.ShouldBeTrue();
         decision.Delay.ShouldBe(TimeSpan.FromSeconds(5));
@@ -213,8 +213,8 @@ public sealed class RetryClassificationTests
         var options = new RetryOptions { JitterFactor = 0 };
         var call = new CallFacts(true, true, true);
 
-        RetryStrategy.Decide(AttemptOutcome.Status(503), 1, call, options, TimeSpan.FromSeconds(1), null, 0.0).Reason.ShouldBe(RetryDecisionReason.DeadlineExceeded);
-        RetryStrategy.Decide(AttemptOutcome.Status(503), 1, call, options, TimeSpan.FromSeconds(1.001), null, 0.0).ShouldRetry.ShouldBeTrue();
+        RetryStrategy.Decide(AttemptOutcome.Status(503), 1, call, options, TimeSpan.FromSeconds(1), null, new FixedRandom(0.0)).Reason.ShouldBe(RetryDecisionReason.DeadlineExceeded);
+        RetryStrategy.Decide(AttemptOutcome.Status(503), 1, call, options, TimeSpan.FromSeconds(1.001), null, new FixedRandom(0.0)).ShouldRetry.ShouldBeTrue();
     }
 
     [Fact]
@@ -223,8 +223,8 @@ public sealed class RetryClassificationTests
         var options = new RetryOptions { JitterFactor = 0 };
         var call = new CallFacts(true, true, true);
 
-        RetryStrategy.Decide(AttemptOutcome.Status(503), 1, call, options, null, null, 0.0, circuitBlockedFor: TimeSpan.FromSeconds(1)).ShouldRetry.ShouldBeTrue();
-        RetryStrategy.Decide(AttemptOutcome.Status(503), 1, call, options, null, null, 0.0, circuitBlockedFor: TimeSpan.FromSeconds(1.001)).Reason.ShouldBe(RetryDecisionReason.CircuitOpen);
+        RetryStrategy.Decide(AttemptOutcome.Status(503), 1, call, options, null, null, new FixedRandom(0.0), circuitBlockedFor: TimeSpan.FromSeconds(1)).ShouldRetry.ShouldBeTrue();
+        RetryStrategy.Decide(AttemptOutcome.Status(503), 1, call, options, null, null, new FixedRandom(0.0), circuitBlockedFor: TimeSpan.FromSeconds(1.001)).Reason.ShouldBe(RetryDecisionReason.CircuitOpen);
     }
 
     [Fact]

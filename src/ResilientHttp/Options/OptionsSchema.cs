@@ -4,58 +4,16 @@ using Microsoft.Extensions.Configuration;
 namespace ResilientHttp;
 
 /// <summary>
-/// K1, K2: every key one client's entry may hold, and how its value is read. Used to reject unknown
-/// keys by name and unreadable values by path, all of them at once, before the binder runs.
+/// K1, K2: every key one client's entry may hold (from <see cref="OptionTable"/>), and how its value is read. Used
+/// to reject unknown keys by name and unreadable values by path, all of them at once, before the binder runs.
 /// </summary>
 internal static class OptionsSchema
 {
-    private enum Kind
-    {
-        Section,
-        Boolean,
-        Integer,
-        Long,
-        Number,
-        Duration,
-        OptionalDuration,
-        Text,
-        Methods,
-        StatusCodes,
-    }
-
-    private static readonly Dictionary<string, Kind> Keys = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["AttemptTimeout"] = Kind.OptionalDuration,
-        ["TotalTimeout"] = Kind.OptionalDuration,
-        ["Retry"] = Kind.Section,
-        ["Retry:Enabled"] = Kind.Boolean,
-        ["Retry:MaxAttempts"] = Kind.Integer,
-        ["Retry:BaseDelay"] = Kind.Duration,
-        ["Retry:MaxDelay"] = Kind.Duration,
-        ["Retry:JitterFactor"] = Kind.Number,
-        ["Retry:RetryStatusCodes"] = Kind.StatusCodes,
-        ["Retry:HonorRetryAfter"] = Kind.Boolean,
-        ["Retry:MaxRetryAfter"] = Kind.Duration,
-        ["Retry:UnsafeMethods"] = Kind.Methods,
-        ["Retry:IdempotencyKeyHeader"] = Kind.Text,
-        ["Retry:AddIdempotencyKey"] = Kind.Boolean,
-        ["Retry:MaxBufferedBodyBytes"] = Kind.Long,
-        ["Retry:Budget"] = Kind.Section,
-        ["Retry:Budget:Enabled"] = Kind.Boolean,
-        ["Retry:Budget:Ratio"] = Kind.Number,
-        ["Retry:Budget:Capacity"] = Kind.Integer,
-        ["CircuitBreaker"] = Kind.Section,
-        ["CircuitBreaker:Enabled"] = Kind.Boolean,
-        ["CircuitBreaker:FailureThreshold"] = Kind.Integer,
-        ["CircuitBreaker:BreakDuration"] = Kind.Duration,
-        ["CircuitBreaker:MaxBreakDuration"] = Kind.Duration,
-        ["CircuitBreaker:BreakJitterFactor"] = Kind.Number,
-        ["CircuitBreaker:FailureStatusCodes"] = Kind.StatusCodes,
-        ["CircuitBreaker:MaxTrackedHosts"] = Kind.Integer,
-    };
+    // Every key of one client's entry: the sections, and each option of the table (null marks a section).
+    private static readonly Dictionary<string, OptionKind?> Keys = BuildKeys();
 
     /// <summary>Gets the list keys: a list set in configuration replaces the default list.</summary>
-    public static IEnumerable<string> ListKeys => Keys.Where(k => k.Value == Kind.StatusCodes).Select(k => k.Key);
+    public static IEnumerable<string> ListKeys => Keys.Where(k => k.Value == OptionKind.StatusCodes).Select(k => k.Key);
 
     /// <summary>Checks every key and value under <paramref name="section"/>, one client's entry.</summary>
     /// <param name="section">The entry.</param>
@@ -75,18 +33,18 @@ internal static class OptionsSchema
         foreach (IConfigurationSection child in section.GetChildren())
         {
             string key = prefix.Length == 0 ? child.Key : $"{prefix}:{child.Key}";
-            if (!Keys.TryGetValue(key, out Kind kind))
+            if (!Keys.TryGetValue(key, out OptionKind? found))
             {
                 errors.Add($"{child.Path} is not a known setting{Suggest(prefix, child.Key)}.");
                 continue;
             }
 
             paths[key] = child.Path;
-            if (kind == Kind.Section)
+            if (found is not { } kind)
             {
                 CheckChildren(child, key, errors, paths);
             }
-            else if (kind == Kind.StatusCodes)
+            else if (kind == OptionKind.StatusCodes)
             {
                 CheckList(child, errors);
             }
@@ -119,19 +77,35 @@ internal static class OptionsSchema
         }
     }
 
-    private static string? ReadError(Kind kind, string? value) => kind switch
+    private static string? ReadError(OptionKind kind, string? value) => kind switch
     {
-        Kind.Boolean when !bool.TryParse(value, out _) => "must be true or false",
-        Kind.Integer when !int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) => "must be a whole number",
-        Kind.Long when !long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) => "must be a whole number",
-        Kind.Number when !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _) => "must be a number such as 0.5",
-        Kind.Duration when !TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out _) => "must be a time span such as 00:00:01",
-        Kind.OptionalDuration when !MeansNone(value) && !TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out _) =>
+        OptionKind.Boolean when !bool.TryParse(value, out _) => "must be true or false",
+        OptionKind.Integer when !int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) => "must be a whole number",
+        OptionKind.Long when !long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) => "must be a whole number",
+        OptionKind.Number when !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _) => "must be a number such as 0.5",
+        OptionKind.Duration when !TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out _) => "must be a time span such as 00:00:01",
+        OptionKind.OptionalDuration when !MeansNone(value) && !TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out _) =>
             "must be a time span such as 00:00:10, or null for none",
-        Kind.Methods when !Enum.TryParse<UnsafeMethodRetry>(value, ignoreCase: true, out UnsafeMethodRetry parsed) || !Enum.IsDefined(parsed) || int.TryParse(value, CultureInfo.InvariantCulture, out _) =>
+        OptionKind.Methods when !Enum.TryParse<UnsafeMethodRetry>(value, ignoreCase: true, out UnsafeMethodRetry parsed) || !Enum.IsDefined(parsed) || int.TryParse(value, CultureInfo.InvariantCulture, out _) =>
             "must be Never, IfIdempotencyKey or Always",
         _ => null,
     };
+
+    private static Dictionary<string, OptionKind?> BuildKeys()
+    {
+        var keys = new Dictionary<string, OptionKind?>(StringComparer.OrdinalIgnoreCase);
+        foreach (string section in OptionTable.Sections)
+        {
+            keys[section] = null;
+        }
+
+        foreach (OptionRow row in OptionTable.Rows)
+        {
+            keys[row.Path] = row.Kind;
+        }
+
+        return keys;
+    }
 
     private static string Suggest(string prefix, string key)
     {

@@ -1,0 +1,232 @@
+namespace ResilientHttp;
+
+/// <summary>
+/// R8: the attempt timeout of one client without timer-queue work per attempt. An attempt in flight is linked into
+/// the list of the stripe of the processor it started on (one short lock, no allocation once warm), and unlinked
+/// when it ends; one timer of the client's <see cref="TimeProvider"/> fires at the earliest deadline in flight and
+/// cancels every attempt whose deadline has passed. The timer is only moved when a deadline comes in earlier than
+/// the one it is set for (with one timeout per client, that is when the client was idle), so a busy client touches
+/// the runtime's timer queue about once per attempt timeout, not twice per attempt.
+/// </summary>
+/// <remarks>
+/// Accuracy: an attempt is cut no earlier than its deadline. The first deadline to fire after the client was idle
+/// fires on time; while deadlines keep coming due, the timer is set no closer than <see cref="Resolution"/> apart,
+/// so an attempt may be cut up to that much later (plus the timer's own latency).
+/// </remarks>
+internal sealed class AttemptDeadlines : IDisposable
+{
+    /// <summary>The least time between two firings of the timer: how late, at most, an attempt is cut.</summary>
+    public static readonly TimeSpan Resolution = TimeSpan.FromMilliseconds(16);
+
+    private const int MaxPooledPerStripe = 64;
+
+    private readonly TimeProvider _time;
+    private readonly Stripe[] _stripes;
+    private readonly long _resolution;
+    private readonly Lock _timerGate = new();
+    private ITimer? _timer;
+    private long _armedFor = long.MaxValue; // when the timer fires; long.MaxValue while it is not set. Written under _timerGate.
+
+    public AttemptDeadlines(TimeProvider time)
+    {
+        _time = time;
+        _resolution = Timestamps.From(Resolution, time);
+        int count = (int)Math.Min(64, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Environment.ProcessorCount));
+        _stripes = new Stripe[count];
+        for (int i = 0; i < count; i++)
+        {
+            _stripes[i] = new Stripe();
+        }
+    }
+
+    /// <summary>Starts timing an attempt that may last <paramref name="limit"/> from <paramref name="now"/>.</summary>
+    /// <param name="limit">The attempt timeout, or the time left before the call's deadline.</param>
+    /// <param name="now">The current timestamp.</param>
+    /// <returns>The node whose source the send listens to; give it back with <see cref="End"/>.</returns>
+    public DeadlineNode Begin(TimeSpan limit, long now)
+    {
+        int index = Thread.GetCurrentProcessorId() & (_stripes.Length - 1);
+        Stripe stripe = _stripes[index];
+        long deadline = now + Timestamps.From(limit > TimeSpan.Zero ? limit : TimeSpan.Zero, _time);
+        DeadlineNode node;
+        lock (stripe.Gate)
+        {
+            node = stripe.Rent_NeedsLock() ?? new DeadlineNode(index);
+            node.Deadline = deadline;
+            stripe.Link_NeedsLock(node);
+        }
+
+        // Linked before the timer is looked at: a firing that has just begun either sees this node or leaves the
+        // timer unset, and then this call sets it.
+        if (Volatile.Read(ref _armedFor) > deadline)
+        {
+            ArmBy(deadline);
+        }
+
+        return node;
+    }
+
+    /// <summary>Stops timing an attempt; its node is reused when its source can be.</summary>
+    /// <param name="node">The node <see cref="Begin"/> gave.</param>
+    /// <param name="reusable">Whether nothing else may still cancel the source (the caller's link was undone in time).</param>
+    public void End(DeadlineNode node, bool reusable)
+    {
+        Stripe stripe = _stripes[node.Stripe];
+        lock (stripe.Gate)
+        {
+            stripe.Unlink_NeedsLock(node);
+
+            // A node whose source fired, or may still be cancelled by a caller's callback that is running, is dropped.
+            if (reusable && !node.Fired && node.Source.TryReset())
+            {
+                stripe.Return_NeedsLock(node, MaxPooledPerStripe);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_timerGate)
+        {
+            _timer?.Dispose();
+            _timer = null;
+            _armedFor = long.MinValue; // never set again
+        }
+    }
+
+    private void ArmBy(long deadline)
+    {
+        lock (_timerGate)
+        {
+            if (_armedFor <= deadline)
+            {
+                return;
+            }
+
+            _armedFor = deadline;
+            TimeSpan due = _time.GetElapsedTime(_time.GetTimestamp(), deadline);
+            _timer ??= _time.CreateTimer(static state => ((AttemptDeadlines)state!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void Fire()
+    {
+        lock (_timerGate)
+        {
+            if (_armedFor == long.MinValue)
+            {
+                return; // disposed
+            }
+
+            _armedFor = long.MaxValue;
+        }
+
+        long now = _time.GetTimestamp();
+        long next = long.MaxValue;
+        List<CancellationTokenSource>? due = null;
+        foreach (Stripe stripe in _stripes)
+        {
+            lock (stripe.Gate)
+            {
+                for (DeadlineNode? node = stripe.Head; node is not null; node = node.Next)
+                {
+                    if (node.Fired)
+                    {
+                        continue;
+                    }
+
+                    if (node.Deadline <= now)
+                    {
+                        node.Fired = true;
+                        (due ??= []).Add(node.Source);
+                    }
+                    else if (node.Deadline < next)
+                    {
+                        next = node.Deadline;
+                    }
+                }
+            }
+        }
+
+        // Cancelled outside the locks: cancelling runs the send's own callbacks.
+        foreach (CancellationTokenSource source in due ?? [])
+        {
+            source.Cancel();
+        }
+
+        if (next != long.MaxValue)
+        {
+            ArmBy(Math.Max(next, now + _resolution));
+        }
+    }
+
+    private sealed class Stripe
+    {
+        private DeadlineNode? _free;
+        private int _freeCount;
+
+        public Lock Gate { get; } = new();
+
+        public DeadlineNode? Head { get; private set; }
+
+        public DeadlineNode? Rent_NeedsLock()
+        {
+            DeadlineNode? node = _free;
+            if (node is not null)
+            {
+                _free = node.Next;
+                _freeCount--;
+                node.Next = null;
+            }
+
+            return node;
+        }
+
+        public void Return_NeedsLock(DeadlineNode node, int limit)
+        {
+            if (_freeCount >= limit)
+            {
+                node.Source.Dispose();
+                return;
+            }
+
+            node.Next = _free;
+            _free = node;
+            _freeCount++;
+        }
+
+        public void Link_NeedsLock(DeadlineNode node)
+        {
+            node.Fired = false;
+            node.Previous = null;
+            node.Next = Head;
+            if (Head is not null)
+            {
+                Head.Previous = node;
+            }
+
+            Head = node;
+        }
+
+        public void Unlink_NeedsLock(DeadlineNode node)
+        {
+            if (node.Previous is null)
+            {
+                Head = node.Next;
+            }
+            else
+            {
+                node.Previous.Next = node.Next;
+            }
+
+            if (node.Next is not null)
+            {
+                node.Next.Previous = node.Previous;
+            }
+
+            node.Previous = null;
+            node.Next = null;
+        }
+    }
+}

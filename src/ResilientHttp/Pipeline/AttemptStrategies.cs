@@ -1,0 +1,23 @@
+namespace ResilientHttp;
+
+/// <summary>The capabilities every attempt of a client goes through, in order.</summary>
+internal sealed class AttemptStrategies
+{
+    private AttemptStrategies(AttemptStrategy[] all)
+    {
+        All = all;
+        Interceptors = [.. all.Where(s => s.Intercepts)];
+    }
+
+    /// <summary>Gets every strategy, in the order they see an attempt.</summary>
+    public AttemptStrategy[] All { get; }
+
+    /// <summary>Gets the strategies that may answer below the breaker.</summary>
+    public AttemptStrategy[] Interceptors { get; }
+
+    /// <summary>The list: a new capability is one line here.</summary>
+    public static AttemptStrategies For(TimeProvider time) => new(
+    [
+        new RetryAfterReader(time),
+    ]);
+}

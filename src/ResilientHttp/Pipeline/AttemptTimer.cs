@@ -1,0 +1,67 @@
+namespace ResilientHttp;
+
+/// <summary>
+/// The cancellation of one attempt: the caller's token, cut by the attempt timeout or the call's deadline, whichever
+/// comes first (timed by the client's <see cref="AttemptDeadlines"/>). Knows which of them fired. The caller's token
+/// is linked in only once the send is known to be in flight (<see cref="LinkCaller"/>): a send that completes at
+/// once has nothing to cancel, and costs no registration.
+/// </summary>
+internal struct AttemptTimer
+{
+    private readonly AttemptDeadlines? _deadlines;
+    private DeadlineNode? _node;
+    private CancellationTokenRegistration _link;
+
+    private AttemptTimer(AttemptDeadlines deadlines, DeadlineNode node, CancellationToken caller, bool limitIsDeadline)
+    {
+        _deadlines = deadlines;
+        _node = node;
+        Caller = caller;
+        LimitIsDeadline = limitIsDeadline;
+    }
+
+    /// <summary>Gets the caller's own token.</summary>
+    public CancellationToken Caller { get; private init; }
+
+    /// <summary>Gets a value indicating whether the limit of this attempt is the call's deadline rather than the attempt timeout.</summary>
+    public bool LimitIsDeadline { get; }
+
+    /// <summary>Gets the token the attempt is sent with.</summary>
+    public readonly CancellationToken Token => _node?.Source.Token ?? Caller;
+
+    /// <summary>Gets a value indicating whether the attempt was cut by its time limit, not by the caller.</summary>
+    public readonly bool TimedOut => _node is { } node && node.Source.IsCancellationRequested && !Caller.IsCancellationRequested;
+
+    /// <summary>Starts timing an attempt: the shorter of the attempt timeout and the time left before the deadline, or no limit.</summary>
+    public static AttemptTimer Begin(AttemptDeadlines deadlines, TimeSpan? attemptTimeout, TimeSpan? remaining, CancellationToken caller, long now)
+    {
+        bool limitIsDeadline = remaining is { } left && (attemptTimeout is null || left < attemptTimeout);
+        TimeSpan? limit = limitIsDeadline ? remaining : attemptTimeout;
+        return limit is { } l
+            ? new AttemptTimer(deadlines, deadlines.Begin(l, now), caller, limitIsDeadline)
+            : new AttemptTimer { Caller = caller };
+    }
+
+    /// <summary>Links the caller's cancellation to the attempt's, once its send is in flight.</summary>
+    public void LinkCaller()
+    {
+        if (_node is { } node && Caller.CanBeCanceled)
+        {
+            _link = Caller.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), node.Source);
+        }
+    }
+
+    /// <summary>Stops timing the attempt once it is over.</summary>
+    public void End()
+    {
+        if (_node is not { } node)
+        {
+            return;
+        }
+
+        // Unregister never blocks: when the caller's callback already ran or is running, the source is not reused.
+        bool reusable = _link == default || _link.Unregister();
+        _deadlines!.End(node, reusable);
+        _node = null;
+    }
+}

@@ -1,0 +1,103 @@
+namespace ResilientHttp;
+
+/// <summary>
+/// R1–R10: the retry loop of one call as a state machine that does no I/O. Asked before each send and told how
+/// each attempt ended, it answers send, wait (how long, and why) or stop (why, and how the call ended). The
+/// handler awaits around it; the fleet simulator drives the very same machine in virtual time. The budget is
+/// withdrawn and paid back here, and nowhere else.
+/// </summary>
+internal struct RetryLoop
+{
+    private readonly ResilientHttpOptions _options;
+    private readonly HostState _host;
+    private readonly TimeProvider _time;
+    private readonly RandomSource _random;
+    private readonly long _start;
+    private CallFacts _facts;
+    private bool _paced;
+
+    public RetryLoop(ResilientHttpOptions options, HostState host, in CallFacts facts, long start, TimeProvider time, RandomSource random)
+    {
+        _options = options;
+        _host = host;
+        _facts = facts;
+        _start = start;
+        _time = time;
+        _random = random;
+    }
+
+    /// <summary>Gets the sends made so far (a send refused by an open circuit counts).</summary>
+    public int Attempt { get; private set; }
+
+    /// <summary>Gets the options in force for the whole call.</summary>
+    public readonly ResilientHttpOptions Options => _options;
+
+    /// <summary>Gets the call's host.</summary>
+    public readonly HostState Host => _host;
+
+    /// <summary>R6: records whether every attempt can send the whole body (known once it is buffered).</summary>
+    public void BodyReplayable(bool replayable) => _facts = _facts with { BodyReplayable = replayable };
+
+    /// <summary>Gets the time left before the call's deadline at <paramref name="now"/>, or <see langword="null"/> without one.</summary>
+    public readonly TimeSpan? Remaining(long now) =>
+        _options.TotalTimeout is { } total ? total - _time.GetElapsedTime(_start, now) : null;
+
+    /// <summary>
+    /// R10: asked before each send, the first included. A host that asked for a pause is waited for once,
+    /// within the caller's deadline; then the attempt goes out.
+    /// </summary>
+    public LoopStep BeforeSend(long now)
+    {
+        if (!_paced)
+        {
+            TimeSpan hold = _host.Pacing.Remaining(now, _time);
+
+            // A first attempt to a host with no pause draws nothing: the common call costs no random number.
+            if (Attempt > 0 || hold > TimeSpan.Zero)
+            {
+                TimeSpan pacing = RetryStrategy.PacingDelay(hold, _options.Retry, Remaining(now), _random.NextDouble());
+                if (pacing > TimeSpan.Zero)
+                {
+                    _paced = true;
+                    return new LoopStep(LoopAction.Wait, pacing, WaitSource.Pacing);
+                }
+            }
+        }
+
+        _paced = false;
+        Attempt++;
+        return LoopStep.Send;
+    }
+
+    /// <summary>Told how the last attempt ended: records the host's pause (R10), then retries after a wait or stops.</summary>
+    public LoopStep Completed(in AttemptOutcome outcome, long now)
+    {
+        RetryOptions retry = _options.Retry;
+        RetryStrategy.RecordPause(outcome, _host.Pacing, retry, now, _time);
+        TimeSpan blocked = _options.CircuitBreaker.Enabled ? _host.Circuit.BlockedFor(now, _time) : TimeSpan.Zero;
+        RetryDecision decision = RetryStrategy.Decide(outcome, Attempt, _facts, retry, Remaining(now), _host.Budget, _random, blocked);
+        if (decision.ShouldRetry)
+        {
+            return new LoopStep(LoopAction.Wait, decision.Delay, decision.FromRetryAfter ? WaitSource.RetryAfter : WaitSource.Backoff);
+        }
+
+        return new LoopStep(LoopAction.Stop, Reason: decision.Reason, Ending: Conclude(outcome));
+    }
+
+    // R9: a call that ends well pays its share back into the host's budget.
+    private readonly CallEnding Conclude(in AttemptOutcome outcome)
+    {
+        if (outcome.Kind is OutcomeKind.Canceled or OutcomeKind.CircuitOpen)
+        {
+            return CallEnding.Silent;
+        }
+
+        if (!RetryStrategy.IsSuccessfulCall(outcome, _options))
+        {
+            return CallEnding.Failed;
+        }
+
+        RetryStrategy.Settle(outcome, _host.Budget, _options);
+        return outcome.StatusCode >= 400 ? CallEnding.Answered : Attempt > 1 ? CallEnding.Recovered : CallEnding.Succeeded;
+    }
+}
