@@ -351,6 +351,15 @@ public sealed class CircuitTests
     }
 
     [Fact]
+    public void NextBreak_ExactlyHalfAnOddLongestBreak_IsDoubledNotCapped()
+    {
+        var options = new CircuitBreakerOptions { BreakDuration = TimeSpan.FromMilliseconds(1), MaxBreakDuration = TimeSpan.FromTicks(30_000_001) };
+
+        Circuit.NextBreak(TimeSpan.FromTicks(15_000_000), options).ShouldBe(TimeSpan.FromTicks(30_000_000));
+        Circuit.NextBreak(TimeSpan.FromTicks(15_000_001), options).ShouldBe(TimeSpan.FromTicks(30_000_001));
+    }
+
+    [Fact]
     public void NextBreak_LongestPossibleBreak_DoesNotOverflow()
     {
         var options = new CircuitBreakerOptions { BreakDuration = TimeSpan.FromDays(1), MaxBreakDuration = TimeSpan.MaxValue };
@@ -466,6 +475,71 @@ public sealed class CircuitTests
         {
             _sut.Report(CircuitPermit.Pass, BreakerVerdict.Failure, sent, clock.GetTimestamp(), _options, clock, RandomSource.Shared);
         }
+
+        _sut.State.ShouldBe(CircuitState.Closed);
+    }
+
+    [Fact]
+    public void Report_SuccessesWithinAMillisecondOfTheRecordedOne_AreNotRecordedSoAFailureBetweenThemStillCounts()
+    {
+        var options = new CircuitBreakerOptions { FailureThreshold = 1, BreakJitterFactor = 0 };
+        long granularity = _time.TimestampFrequency >> 10;
+        long first = _time.GetTimestamp();
+        _sut.Report(CircuitPermit.Pass, BreakerVerdict.Success, first, first, options, _time, RandomSource.Shared);
+        _time.Advance(TimeSpan.FromTicks(granularity));
+        long second = _time.GetTimestamp();
+        _sut.Report(CircuitPermit.Pass, BreakerVerdict.Success, second, second, options, _time, RandomSource.Shared);
+
+        _sut.Report(CircuitPermit.Pass, BreakerVerdict.Failure, second - 1, second, options, _time, RandomSource.Shared).Transition
+            .ShouldBe(CircuitTransition.Opened, "the second success was within the granularity of the first: not recorded");
+    }
+
+    [Fact]
+    public void Report_SuccessJustPastTheGranularity_IsRecordedAndMakesAnEarlierSentFailureStale()
+    {
+        var options = new CircuitBreakerOptions { FailureThreshold = 1, BreakJitterFactor = 0 };
+        long granularity = _time.TimestampFrequency >> 10;
+        long first = _time.GetTimestamp();
+        _sut.Report(CircuitPermit.Pass, BreakerVerdict.Success, first, first, options, _time, RandomSource.Shared);
+        _time.Advance(TimeSpan.FromTicks(granularity + 1));
+        long second = _time.GetTimestamp();
+        _sut.Report(CircuitPermit.Pass, BreakerVerdict.Success, second, second, options, _time, RandomSource.Shared);
+
+        _sut.Report(CircuitPermit.Pass, BreakerVerdict.Failure, second - 1, second, options, _time, RandomSource.Shared).Transition
+            .ShouldBe(CircuitTransition.None);
+    }
+
+    [Fact]
+    public void Report_ProbeOfAnEarlierOpeningFailsWhileANewProbeIsOut_DecidesNothing()
+    {
+        Open();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        long oldSent = _time.GetTimestamp();
+        CircuitPermit old = Enter();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Report(BreakerVerdict.Success, Enter()).ShouldBe(CircuitTransition.Closed); // a released call answered
+        Open();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Enter().ShouldBe(CircuitPermit.Probe);
+
+        _sut.Report(old, BreakerVerdict.Failure, oldSent, _time.GetTimestamp(), _options, _time, RandomSource.Shared).Transition.ShouldBe(CircuitTransition.None);
+
+        _sut.State.ShouldBe(CircuitState.HalfOpen, "the new probe decides");
+    }
+
+    [Theory]
+    [InlineData((int)BreakerVerdict.Failure)]
+    [InlineData((int)BreakerVerdict.Success)]
+    public void Report_OverdueProbeEndsAfterACallItReleasedClosedTheCircuit_ChangesNothing(int verdictValue)
+    {
+        Open();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        long probeSent = _time.GetTimestamp();
+        CircuitPermit probe = Enter();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Report(BreakerVerdict.Success, Enter()).ShouldBe(CircuitTransition.Closed);
+
+        _sut.Report(probe, (BreakerVerdict)verdictValue, probeSent, _time.GetTimestamp(), _options, _time, RandomSource.Shared).Transition.ShouldBe(CircuitTransition.None);
 
         _sut.State.ShouldBe(CircuitState.Closed);
     }
