@@ -10,6 +10,8 @@ internal static class AllocationProbe
             ("bare", Clients.Bare()),
             ("no-op handler", Clients.NoOp()),
             ("ResilientHttp defaults", Clients.ResilientDefaults()),
+            ("AddStandardResilienceHandler", Clients.Standard()),
+            ("Polly.Core pipeline", Clients.PollyCore()),
             ("ResilientHttp, no attempt timeout", Clients.ResilientWith(o => o.AttemptTimeout = null)),
             ("ResilientHttp, no timeout, no breaker", Clients.ResilientWith(o => (o.AttemptTimeout, o.CircuitBreaker.Enabled) = (null, false))),
             ("ResilientHttp, no timeout, no breaker, no retry", Clients.ResilientWith(o => (o.AttemptTimeout, o.CircuitBreaker.Enabled, o.Retry.Enabled) = (null, false, false))),

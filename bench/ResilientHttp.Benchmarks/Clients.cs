@@ -31,6 +31,8 @@ internal static class Clients
     public static HttpClient ResilientWith(Action<ResilientHttpOptions> configure, Func<StubHandler>? stub = null) =>
         Build(b => b.AddResilientHandler(configure), stub);
 
+    public static HttpClient PollyCore(Func<StubHandler>? stub = null) => Build(b => b.AddHttpMessageHandler(() => new PollyCoreHandler()), stub);
+
     public static HttpClient Standard(Func<StubHandler>? stub = null) => Build(b => b.AddStandardResilienceHandler(), stub);
 
     public static HttpClient StandardByAuthority() => Build(b => b.AddStandardResilienceHandler().SelectPipelineByAuthority());

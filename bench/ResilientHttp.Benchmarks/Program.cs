@@ -9,6 +9,12 @@ if (args.Contains("--probe"))
     return;
 }
 
+if (args.Contains("--profile"))
+{
+    Profile.Run(churnOnly: args.Contains("churn"));
+    return;
+}
+
 if (args.Contains("--memory"))
 {
     HostMemory.Report(Console.Out);

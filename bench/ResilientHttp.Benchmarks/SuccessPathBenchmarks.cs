@@ -14,6 +14,7 @@ public class SuccessPathBenchmarks
     private HttpClient _standard = null!;
     private HttpClient _standardRetryBreaker = null!;
     private HttpClient _standardByAuthority = null!;
+    private HttpClient _pollyCore = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -26,6 +27,7 @@ public class SuccessPathBenchmarks
         _standard = Clients.Standard();
         _standardRetryBreaker = Clients.StandardRetryAndBreaker();
         _standardByAuthority = Clients.StandardByAuthority();
+        _pollyCore = Clients.PollyCore();
     }
 
     [Benchmark(Baseline = true, Description = "bare client")]
@@ -48,6 +50,9 @@ public class SuccessPathBenchmarks
 
     [Benchmark(Description = "standard retry + breaker")]
     public Task<HttpResponseMessage> StandardRetryBreaker() => Send(_standardRetryBreaker);
+
+    [Benchmark(Description = "Polly.Core pipeline (retry, breaker, timeout)")]
+    public Task<HttpResponseMessage> PollyCore() => Send(_pollyCore);
 
     [Benchmark(Description = "standard, by authority")]
     public Task<HttpResponseMessage> StandardByAuthority() => Send(_standardByAuthority);

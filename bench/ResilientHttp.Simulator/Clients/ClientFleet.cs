@@ -140,7 +140,7 @@ internal sealed class ClientFleet : IEventSink
         RetryOptions retry = _options.Retry;
 
         // As the handler's Retry-After reader does: only on a retriable status, only when honoured.
-        TimeSpan? retryAfter = retry.HonorRetryAfter && retry.RetryStatusCodes.Contains(attempt.Status) ? attempt.RetryAfter : null;
+        TimeSpan? retryAfter = retry.HonorRetryAfter && retry.RetrySet.Contains(attempt.Status) ? attempt.RetryAfter : null;
         var outcome = AttemptOutcome.Status(attempt.Status, retryAfter);
         _observer.AttemptSettled(attempt, outcome, _scheduler.Now);
         Report(attempt, outcome);

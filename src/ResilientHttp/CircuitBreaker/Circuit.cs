@@ -2,20 +2,19 @@ namespace ResilientHttp;
 
 /// <summary>
 /// C2–C4, C7, C8: the state machine of one host's circuit. A closed circuit is read and counted with
-/// interlocked operations only; the lock is taken for transitions, held briefly, and never around I/O or
-/// logging. Time is a timestamp of the client's <see cref="TimeProvider"/>, passed in.
+/// interlocked operations only; the lock (the circuit itself: nothing else ever locks it, and a host costs one
+/// object less) is taken for transitions, held briefly, and never around I/O or logging. Time is a timestamp of the client's <see cref="TimeProvider"/>, passed in.
 /// </summary>
 internal sealed class Circuit
 {
-    private readonly Lock _gate = new();
-    private int _state;               // CircuitState; written under _gate, read lock-free.
+    private int _state;               // CircuitState; written under the lock, read lock-free.
     private int _consecutiveFailures; // counted lock-free while closed.
     private long _lastSuccess = long.MinValue; // when the latest success was received, to about a millisecond; lock-free.
-    private long _openUntil;          // written under _gate.
-    private long _nominalBreak;       // TimeSpan ticks of the last break before its spread, 0 once closed; under _gate.
-    private long _breakLength;        // timestamp ticks of the last break as spread; under _gate.
-    private long _probeSentAt;        // when the probe in flight went out; under _gate.
-    private bool _released;           // half-open and the probe overdue: calls pass; under _gate.
+    private long _openUntil;          // written under the lock.
+    private long _nominalBreak;       // TimeSpan ticks of the last break before its spread, 0 once closed; under the lock.
+    private long _breakLength;        // timestamp ticks of the last break as spread; under the lock.
+    private long _probeSentAt;        // when the probe in flight went out; under the lock.
+    private bool _released;           // half-open and the probe overdue: calls pass; under the lock.
 
     public CircuitState State => (CircuitState)Volatile.Read(ref _state);
 
@@ -33,7 +32,7 @@ internal sealed class Circuit
             return TimeSpan.Zero;
         }
 
-        lock (_gate)
+        lock (this)
         {
             long until = _state == (int)CircuitState.HalfOpen ? _probeSentAt + _breakLength : _openUntil;
             return time.GetElapsedTime(now, Math.Max(now, until));
@@ -45,7 +44,7 @@ internal sealed class Circuit
     {
         // No state to check: a circuit leaves Open only once the break is over, so a closed or half-open
         // circuit's end of break is never ahead of now.
-        lock (_gate)
+        lock (this)
         {
             return time.GetElapsedTime(now, Math.Max(now, _openUntil));
         }
@@ -72,7 +71,7 @@ internal sealed class Circuit
             return CircuitPermit.Pass;
         }
 
-        lock (_gate)
+        lock (this)
         {
             switch ((CircuitState)_state)
             {
@@ -119,7 +118,7 @@ internal sealed class Circuit
 
         if (permit == CircuitPermit.Probe)
         {
-            lock (_gate)
+            lock (this)
             {
                 return ReportProbe_NeedsLock(verdict, sentAt, now, options, time, random);
             }
@@ -128,7 +127,7 @@ internal sealed class Circuit
         if (verdict is BreakerVerdict.Success or BreakerVerdict.Neutral && Volatile.Read(ref _state) == (int)CircuitState.HalfOpen)
         {
             // A call let through past an overdue probe was answered: the host is up.
-            lock (_gate)
+            lock (this)
             {
                 if (_state == (int)CircuitState.HalfOpen && _released)
                 {
@@ -158,7 +157,7 @@ internal sealed class Circuit
                     return CircuitReport.None;
                 }
 
-                lock (_gate)
+                lock (this)
                 {
                     // Re-checked under the lock: only a thread paused between its increment and here can tell
                     // the two conditions apart (another thread opened, or a success reset the count meanwhile).

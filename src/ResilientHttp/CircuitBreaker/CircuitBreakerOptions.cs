@@ -3,6 +3,8 @@ namespace ResilientHttp;
 /// <summary>A circuit breaker per client name and host (scheme://host:port).</summary>
 public sealed class CircuitBreakerOptions
 {
+    private StatusCodeSet? _failureSet;
+
     /// <summary>Gets or sets a value indicating whether the breaker is used.</summary>
     /// <value>
     /// <see langword="true"/> by default. First-party dependencies whose failures you would rather see than
@@ -48,6 +50,9 @@ public sealed class CircuitBreakerOptions
     /// </summary>
     /// <value>500, 502, 503 and 504 by default; codes 100 to 599. A list set in configuration replaces this one.</value>
     public IList<int> FailureStatusCodes { get; set; } = [500, 502, 503, 504];
+
+    /// <summary>Gets <see cref="FailureStatusCodes"/> as a set, for the decisions of every attempt.</summary>
+    internal StatusCodeSet FailureSet => StatusCodeSet.Of(ref _failureSet, FailureStatusCodes);
 
     /// <summary>
     /// Gets or sets the most hosts whose state is kept for one client. Idle closed entries are evicted

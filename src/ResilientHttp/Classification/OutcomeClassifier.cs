@@ -49,7 +49,7 @@ internal static class OutcomeClassifier
     /// <summary>R2: whether the outcome is a transient failure worth another attempt.</summary>
     public static bool IsRetriable(in AttemptOutcome outcome, RetryOptions options) => outcome.Kind switch
     {
-        OutcomeKind.Response => options.RetryStatusCodes.Contains(outcome.StatusCode),
+        OutcomeKind.Response => options.RetrySet.Contains(outcome.StatusCode),
         OutcomeKind.ConnectFailure or OutcomeKind.NetworkError or OutcomeKind.Timeout => true,
         _ => false,
     };
@@ -57,7 +57,7 @@ internal static class OutcomeClassifier
     /// <summary>C2: how the outcome counts for the breaker.</summary>
     public static BreakerVerdict ForBreaker(in AttemptOutcome outcome, CircuitBreakerOptions options) => outcome.Kind switch
     {
-        OutcomeKind.Response when options.FailureStatusCodes.Contains(outcome.StatusCode) => BreakerVerdict.Failure,
+        OutcomeKind.Response when options.FailureSet.Contains(outcome.StatusCode) => BreakerVerdict.Failure,
         OutcomeKind.Response when outcome.StatusCode < 400 => BreakerVerdict.Success,
         OutcomeKind.Response or OutcomeKind.ClientLimitExceeded => BreakerVerdict.Neutral,
         OutcomeKind.ConnectFailure or OutcomeKind.NetworkError or OutcomeKind.Timeout => BreakerVerdict.Failure,

@@ -2,10 +2,10 @@ namespace ResilientHttp;
 
 /// <summary>
 /// What travels with one attempt from the retry handler to the breaker right behind it, passed explicitly (by
-/// reference) rather than through ambient state: the host, the options generation of the call, the attempt's timer;
-/// and, filled in by the breaker, what it allowed and when the attempt went out.
+/// reference) rather than through ambient state: the host, the options generation of the call, the attempt's timer
+/// and the time it goes out; and, filled in by the breaker, what it allowed.
 /// </summary>
-internal struct AttemptContext(HostState host, ResilientHttpOptions options, AttemptTimer timer, int attempt)
+internal struct AttemptContext(HostState host, ResilientHttpOptions options, AttemptTimer timer, int attempt, long sentAt)
 {
     public readonly HostState Host => host;
 
@@ -23,6 +23,6 @@ internal struct AttemptContext(HostState host, ResilientHttpOptions options, Att
     /// <summary>Gets or sets what the breaker allowed.</summary>
     public CircuitPermit Permit { get; set; }
 
-    /// <summary>Gets or sets the timestamp the breaker let the attempt out at (C2 compares it with the host's latest success).</summary>
-    public long SentAt { get; set; }
+    /// <summary>Gets the timestamp the attempt goes out at (C2 compares it with the host's latest success).</summary>
+    public readonly long SentAt => sentAt;
 }

@@ -1,9 +1,9 @@
 namespace ResilientHttp;
 
 /// <summary>
-/// R8: the attempt timeout of one client without timer-queue work per attempt. An attempt in flight is linked into
-/// the list of the stripe of the processor it started on (one short lock, no allocation once warm), and unlinked
-/// when it ends; one timer of the client's <see cref="TimeProvider"/> fires at the earliest deadline in flight and
+/// R8: the attempt timeout of one client without timer-queue work per attempt. An attempt whose send is in flight is
+/// linked into the list of the stripe of the processor it started on (one short lock, no allocation once warm), and
+/// unlinked when it ends; an attempt whose send completed at once is never linked at all; one timer of the client's <see cref="TimeProvider"/> fires at the earliest deadline in flight and
 /// cancels every attempt whose deadline has passed. The timer is only moved when a deadline comes in earlier than
 /// the one it is set for (with one timeout per client, that is when the client was idle), so a busy client touches
 /// the runtime's timer queue about once per attempt timeout, not twice per attempt.
@@ -19,6 +19,10 @@ internal sealed class AttemptDeadlines : IDisposable
     public static readonly TimeSpan Resolution = TimeSpan.FromMilliseconds(16);
 
     private const int MaxPooledPerStripe = 64;
+
+    // One spare node per thread: a send that completes at once takes it and gives it back without a lock.
+    [ThreadStatic]
+    private static DeadlineNode? t_spare;
 
     private readonly TimeProvider _time;
     private readonly Stripe[] _stripes;
@@ -39,19 +43,40 @@ internal sealed class AttemptDeadlines : IDisposable
         }
     }
 
-    /// <summary>Starts timing an attempt that may last <paramref name="limit"/> from <paramref name="now"/>.</summary>
+    /// <summary>Gets a node for an attempt about to be sent: its source is what the send listens to.</summary>
+    public DeadlineNode Rent()
+    {
+        DeadlineNode? node = t_spare;
+        if (node is not null)
+        {
+            t_spare = null;
+            return node;
+        }
+
+        Stripe stripe = _stripes[Thread.GetCurrentProcessorId() & (_stripes.Length - 1)];
+        lock (stripe.Gate)
+        {
+            node = stripe.Rent_NeedsLock();
+        }
+
+        return node ?? new DeadlineNode();
+    }
+
+    /// <summary>
+    /// Times an attempt whose send is in flight: cut at <paramref name="start"/> + <paramref name="limit"/>. A send
+    /// that completed at once is never tracked, and costs no lock.
+    /// </summary>
+    /// <param name="node">The attempt's node, from <see cref="Rent"/>.</param>
     /// <param name="limit">The attempt timeout, or the time left before the call's deadline.</param>
-    /// <param name="now">The current timestamp.</param>
-    /// <returns>The node whose source the send listens to; give it back with <see cref="End"/>.</returns>
-    public DeadlineNode Begin(TimeSpan limit, long now)
+    /// <param name="start">When the attempt went out.</param>
+    public void Track(DeadlineNode node, TimeSpan limit, long start)
     {
         int index = Thread.GetCurrentProcessorId() & (_stripes.Length - 1);
         Stripe stripe = _stripes[index];
-        long deadline = now + Timestamps.From(limit > TimeSpan.Zero ? limit : TimeSpan.Zero, _time);
-        DeadlineNode node;
+        long deadline = start + Timestamps.From(limit > TimeSpan.Zero ? limit : TimeSpan.Zero, _time);
         lock (stripe.Gate)
         {
-            node = stripe.Rent_NeedsLock() ?? new DeadlineNode(index);
+            node.Stripe = index;
             node.Deadline = deadline;
             stripe.Link_NeedsLock(node);
         }
@@ -62,25 +87,41 @@ internal sealed class AttemptDeadlines : IDisposable
         {
             ArmBy(deadline);
         }
-
-        return node;
     }
 
     /// <summary>Stops timing an attempt; its node is reused when its source can be.</summary>
-    /// <param name="node">The node <see cref="Begin"/> gave.</param>
+    /// <param name="node">The node <see cref="Rent"/> gave.</param>
     /// <param name="reusable">Whether nothing else may still cancel the source (the caller's link was undone in time).</param>
     public void End(DeadlineNode node, bool reusable)
     {
-        Stripe stripe = _stripes[node.Stripe];
+        bool fired = false;
+        if (node.Stripe >= 0)
+        {
+            Stripe tracking = _stripes[node.Stripe];
+            lock (tracking.Gate)
+            {
+                tracking.Unlink_NeedsLock(node);
+                fired = node.Fired;
+                node.Stripe = -1;
+            }
+        }
+
+        // A node whose source fired, or may still be cancelled by a caller's callback that is running, is dropped.
+        if (!reusable || fired || !node.Source.TryReset())
+        {
+            return;
+        }
+
+        if (t_spare is null)
+        {
+            t_spare = node;
+            return;
+        }
+
+        Stripe stripe = _stripes[Thread.GetCurrentProcessorId() & (_stripes.Length - 1)];
         lock (stripe.Gate)
         {
-            stripe.Unlink_NeedsLock(node);
-
-            // A node whose source fired, or may still be cancelled by a caller's callback that is running, is dropped.
-            if (reusable && !node.Fired && node.Source.TryReset())
-            {
-                stripe.Return_NeedsLock(node, MaxPooledPerStripe);
-            }
+            stripe.Return_NeedsLock(node, MaxPooledPerStripe);
         }
     }
 

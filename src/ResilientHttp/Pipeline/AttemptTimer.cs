@@ -2,20 +2,25 @@ namespace ResilientHttp;
 
 /// <summary>
 /// The cancellation of one attempt: the caller's token, cut by the attempt timeout or the call's deadline, whichever
-/// comes first (timed by the client's <see cref="AttemptDeadlines"/>). Knows which of them fired. The caller's token
-/// is linked in only once the send is known to be in flight (<see cref="LinkCaller"/>): a send that completes at
-/// once has nothing to cancel, and costs no registration.
+/// comes first (timed by the client's <see cref="AttemptDeadlines"/>). Knows which of them fired. The limit is timed,
+/// and the caller's token linked in, only once the send is known to be in flight (<see cref="InFlight"/>): a send that
+/// completes at once has nothing to cancel, and costs no lock and no registration. (A primary handler that blocks
+/// before it returns its task is therefore not cut while it blocks, only from the moment it returns.)
 /// </summary>
 internal struct AttemptTimer
 {
     private readonly AttemptDeadlines? _deadlines;
+    private readonly TimeSpan _limit;
+    private readonly long _start;
     private DeadlineNode? _node;
     private CancellationTokenRegistration _link;
 
-    private AttemptTimer(AttemptDeadlines deadlines, DeadlineNode node, CancellationToken caller, bool limitIsDeadline)
+    private AttemptTimer(AttemptDeadlines deadlines, DeadlineNode node, TimeSpan limit, long start, CancellationToken caller, bool limitIsDeadline)
     {
         _deadlines = deadlines;
         _node = node;
+        _limit = limit;
+        _start = start;
         Caller = caller;
         LimitIsDeadline = limitIsDeadline;
     }
@@ -38,14 +43,23 @@ internal struct AttemptTimer
         bool limitIsDeadline = remaining is { } left && (attemptTimeout is null || left < attemptTimeout);
         TimeSpan? limit = limitIsDeadline ? remaining : attemptTimeout;
         return limit is { } l
-            ? new AttemptTimer(deadlines, deadlines.Begin(l, now), caller, limitIsDeadline)
+            ? new AttemptTimer(deadlines, deadlines.Rent(), l, now, caller, limitIsDeadline)
             : new AttemptTimer { Caller = caller };
     }
 
-    /// <summary>Links the caller's cancellation to the attempt's, once its send is in flight.</summary>
-    public void LinkCaller()
+    /// <summary>
+    /// Called once the send is known to be in flight: starts the clock of its limit (counted from when it went out)
+    /// and links the caller's cancellation to the attempt's.
+    /// </summary>
+    public void InFlight()
     {
-        if (_node is { } node && Caller.CanBeCanceled)
+        if (_node is not { } node)
+        {
+            return;
+        }
+
+        _deadlines!.Track(node, _limit, _start);
+        if (Caller.CanBeCanceled)
         {
             _link = Caller.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), node.Source);
         }

@@ -15,10 +15,8 @@ internal sealed class CircuitBreakerHandler(ClientState client, RandomSource ran
     {
         if (attempt.Options.CircuitBreaker.Enabled)
         {
-            long now = _time.GetTimestamp();
             attempt.Gated = true;
-            attempt.SentAt = now;
-            attempt.Permit = BreakerGate.Enter(attempt.Host, now, _time, out TimeSpan retryAfter, out CircuitTransition transition);
+            attempt.Permit = BreakerGate.Enter(attempt.Host, attempt.SentAt, _time, out TimeSpan retryAfter, out CircuitTransition transition);
             Changed(attempt.Host, new CircuitReport(transition, TimeSpan.Zero), attempt.Options.CircuitBreaker);
             if (attempt.Permit == CircuitPermit.Refused)
             {
@@ -45,8 +43,8 @@ internal sealed class CircuitBreakerHandler(ClientState client, RandomSource ran
         }
     }
 
-    /// <summary>Tells the host's circuit how an attempt it gated ended.</summary>
-    public void Report(in AttemptContext attempt, in AttemptOutcome outcome)
+    /// <summary>Tells the host's circuit how an attempt it gated ended, at <paramref name="now"/>.</summary>
+    public void Report(in AttemptContext attempt, in AttemptOutcome outcome, long now)
     {
         if (!attempt.Gated || attempt.Permit == CircuitPermit.Refused)
         {
@@ -54,7 +52,7 @@ internal sealed class CircuitBreakerHandler(ClientState client, RandomSource ran
         }
 
         CircuitBreakerOptions options = attempt.Options.CircuitBreaker;
-        CircuitReport report = BreakerGate.Report(attempt.Host, attempt.Permit, outcome, attempt.Timer.LimitIsDeadline, attempt.SentAt, _time.GetTimestamp(), options, _time, random);
+        CircuitReport report = BreakerGate.Report(attempt.Host, attempt.Permit, outcome, attempt.Timer.LimitIsDeadline, attempt.SentAt, now, options, _time, random);
         Changed(attempt.Host, report, options);
     }
 
@@ -63,7 +61,7 @@ internal sealed class CircuitBreakerHandler(ClientState client, RandomSource ran
     {
         ResilientHttpOptions options = client.Options;
         HostState host = client.Hosts.Get(RequestUris.RequireAbsolute(request), options);
-        var attempt = new AttemptContext(host, options, AttemptTimer.Begin(client.Deadlines, null, null, cancellationToken, 0), attempt: 1);
+        var attempt = new AttemptContext(host, options, AttemptTimer.Begin(client.Deadlines, null, null, cancellationToken, 0), attempt: 1, _time.GetTimestamp());
         Task<HttpResponseMessage> send = SendAttempt(request, ref attempt);
         return attempt.Permit == CircuitPermit.Refused && attempt.Gated ? send : AwaitAndReportAsync(send, attempt, cancellationToken);
     }
@@ -73,13 +71,13 @@ internal sealed class CircuitBreakerHandler(ClientState client, RandomSource ran
         try
         {
             HttpResponseMessage response = await send.ConfigureAwait(false);
-            Report(attempt, AttemptOutcome.Status((int)response.StatusCode));
+            Report(attempt, AttemptOutcome.Status((int)response.StatusCode), _time.GetTimestamp());
             return response;
         }
         catch (Exception ex)
         {
             // Without the retry handler's timer, a cancellation cannot be told from a timeout: it counts as neither.
-            Report(attempt, AttemptOutcome.Of(OutcomeClassifier.ClassifyException(ex, callerCanceled: token.IsCancellationRequested, timedOut: false)));
+            Report(attempt, AttemptOutcome.Of(OutcomeClassifier.ClassifyException(ex, callerCanceled: token.IsCancellationRequested, timedOut: false)), _time.GetTimestamp());
             throw;
         }
     }

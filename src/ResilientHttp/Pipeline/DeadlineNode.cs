@@ -1,13 +1,14 @@
 namespace ResilientHttp;
 
 /// <summary>
-/// One attempt in flight, as <see cref="AttemptDeadlines"/> tracks it: the source its send listens to, and when the
-/// attempt is due to be cut. Linked into its stripe's list while in flight and reused once the attempt is over.
-/// Every field but <see cref="Source"/> is read and written under its stripe's lock.
+/// One attempt, as <see cref="AttemptDeadlines"/> times it: the source its send listens to, and when the attempt is
+/// due to be cut. Linked into a stripe's list while its send is in flight, and reused once the attempt is over.
+/// While linked, every field but <see cref="Source"/> is read and written under that stripe's lock.
 /// </summary>
-internal sealed class DeadlineNode(int stripe)
+internal sealed class DeadlineNode
 {
-    public int Stripe { get; } = stripe;
+    /// <summary>Gets or sets the stripe the node is linked into while tracked, or −1.</summary>
+    public int Stripe { get; set; } = -1;
 
     public CancellationTokenSource Source { get; set; } = new();
 

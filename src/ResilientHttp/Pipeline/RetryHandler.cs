@@ -43,15 +43,16 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
         Task<HttpResponseMessage> send = Send(request, ref attempt);
         if (!send.IsCompleted)
         {
-            attempt.Timer.LinkCaller();
+            attempt.Timer.InFlight();
             return RunAsync(request, loop, attempt, send, needsBuffering: false, cancellationToken);
         }
 
         if (send.IsCompletedSuccessfully || (attempt.Gated && attempt.Permit == CircuitPermit.Refused))
         {
-            // The common call, or C3's refusal: handed back as it is, without a rethrow on the way.
+            // The common call, or C3's refusal: handed back as it is, without a rethrow on the way. It completed
+            // as it was sent, so the time it went out is the time it ended: no second reading of the clock.
             AttemptResult result = Complete(send, ref attempt);
-            step = Conclude(request, ref loop, attempt, result);
+            step = Conclude(request, ref loop, attempt, result, attempt.SentAt);
             if (step.Action == LoopAction.Stop && (result.Response is not null || result.Outcome.Kind == OutcomeKind.CircuitOpen))
             {
                 return send;
@@ -134,7 +135,7 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
                     Task<HttpResponseMessage> attemptSend = Send(request, ref attempt);
                     if (!attemptSend.IsCompleted)
                     {
-                        attempt.Timer.LinkCaller();
+                        attempt.Timer.InFlight();
                     }
 
                     result = await CompleteAsync(attemptSend, attempt).ConfigureAwait(false);
@@ -147,7 +148,7 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
     private AttemptContext Begin(in RetryLoop loop, long now, CancellationToken caller)
     {
         ResilientHttpOptions options = loop.Options;
-        return new AttemptContext(loop.Host, options, AttemptTimer.Begin(client.Deadlines, options.AttemptTimeout, loop.Remaining(now), caller, now), loop.Attempt);
+        return new AttemptContext(loop.Host, options, AttemptTimer.Begin(client.Deadlines, options.AttemptTimeout, loop.Remaining(now), caller, now), loop.Attempt, now);
     }
 
     // Sends one attempt through the breaker right behind (or whatever is there); never throws.
@@ -228,12 +229,20 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
     }
 
     // Everything that follows an attempt: the breaker's report, the attempt's metric, the loop's next step.
-    private LoopStep Conclude(HttpRequestMessage request, ref RetryLoop loop, in AttemptContext attempt, in AttemptResult result)
+    private LoopStep Conclude(HttpRequestMessage request, ref RetryLoop loop, in AttemptContext attempt, in AttemptResult result, long? ended = null)
     {
-        _breaker?.Report(attempt, result.Outcome);
-        client.Telemetry.Report(new ResilienceEvent { Kind = ResilienceEventKind.AttemptEnded, Host = attempt.Host, Method = request.Method, Outcome = result.Outcome });
-        LoopStep step = loop.Completed(result.Outcome, _time.GetTimestamp());
-        if (step.Action == LoopAction.Stop)
+        // One reading of the clock for everything decided about this attempt.
+        long now = ended ?? _time.GetTimestamp();
+        _breaker?.Report(attempt, result.Outcome, now);
+        if (client.Telemetry.CountsAttempts)
+        {
+            client.Telemetry.Report(new ResilienceEvent { Kind = ResilienceEventKind.AttemptEnded, Host = attempt.Host, Method = request.Method, Outcome = result.Outcome });
+        }
+
+        LoopStep step = loop.Completed(result.Outcome, now);
+
+        // A first attempt answered well has nothing to tell.
+        if (step.Action == LoopAction.Stop && step.Ending != CallEnding.Succeeded)
         {
             client.Telemetry.Report(new ResilienceEvent
             {

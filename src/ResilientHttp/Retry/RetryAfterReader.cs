@@ -6,7 +6,7 @@ internal sealed class RetryAfterReader(TimeProvider time) : AttemptStrategy
     public override void OnAnswered(HttpResponseMessage response, ref AttemptOutcome outcome, in AttemptContext attempt)
     {
         RetryOptions retry = attempt.Options.Retry;
-        if (retry.HonorRetryAfter && retry.RetryStatusCodes.Contains(outcome.StatusCode))
+        if (retry.HonorRetryAfter && retry.RetrySet.Contains(outcome.StatusCode))
         {
             outcome = outcome with { RetryAfter = RetryAfter.Read(response, time.GetUtcNow()) };
         }

@@ -50,7 +50,7 @@ internal struct RetryLoop
     {
         if (!_paced)
         {
-            TimeSpan hold = _host.Pacing.Remaining(now, _time);
+            TimeSpan hold = _host.PacingIfAny?.Remaining(now, _time) ?? TimeSpan.Zero;
 
             // A first attempt to a host with no pause draws nothing: the common call costs no random number.
             if (Attempt > 0 || hold > TimeSpan.Zero)
@@ -73,9 +73,11 @@ internal struct RetryLoop
     public LoopStep Completed(in AttemptOutcome outcome, long now)
     {
         RetryOptions retry = _options.Retry;
-        RetryStrategy.RecordPause(outcome, _host.Pacing, retry, now, _time);
+        RetryStrategy.RecordPause(outcome, _host, retry, now, _time);
         TimeSpan blocked = _options.CircuitBreaker.Enabled ? _host.Circuit.BlockedFor(now, _time) : TimeSpan.Zero;
-        RetryDecision decision = RetryStrategy.Decide(outcome, Attempt, _facts, retry, Remaining(now), _host.Budget, _random, blocked);
+        // Only a retriable outcome can reach the budget: the bucket is looked up (and made) only then.
+        RetryBudget? budget = OutcomeClassifier.IsRetriable(outcome, retry) ? _host.Budget : null;
+        RetryDecision decision = RetryStrategy.Decide(outcome, Attempt, _facts, retry, Remaining(now), budget, _random, blocked);
         if (decision.ShouldRetry)
         {
             return new LoopStep(LoopAction.Wait, decision.Delay, decision.FromRetryAfter ? WaitSource.RetryAfter : WaitSource.Backoff);
@@ -97,7 +99,12 @@ internal struct RetryLoop
             return CallEnding.Failed;
         }
 
-        RetryStrategy.Settle(outcome, _host.Budget, _options);
+        // A bucket no retry ever drew on is still full: nothing to pay back.
+        if (_host.BudgetIfUsed is { } budget)
+        {
+            RetryStrategy.Settle(budget, _options);
+        }
+
         return outcome.StatusCode >= 400 ? CallEnding.Answered : Attempt > 1 ? CallEnding.Recovered : CallEnding.Succeeded;
     }
 }

@@ -3,6 +3,8 @@ namespace ResilientHttp;
 /// <summary>How failed calls are retried.</summary>
 public sealed class RetryOptions
 {
+    private StatusCodeSet? _retrySet;
+
     /// <summary>Gets or sets a value indicating whether calls are retried at all.</summary>
     /// <value><see langword="true"/> by default.</value>
     public bool Enabled { get; set; } = true;
@@ -29,6 +31,9 @@ public sealed class RetryOptions
     /// <summary>Gets or sets the response status codes that are retried.</summary>
     /// <value>429, 502, 503 and 504 by default; codes 100 to 599. A list set in configuration replaces this one.</value>
     public IList<int> RetryStatusCodes { get; set; } = [429, 502, 503, 504];
+
+    /// <summary>Gets <see cref="RetryStatusCodes"/> as a set, for the decisions of every attempt.</summary>
+    internal StatusCodeSet RetrySet => StatusCodeSet.Of(ref _retrySet, RetryStatusCodes);
 
     /// <summary>Gets or sets a value indicating whether a response's <c>Retry-After</c> replaces the backoff.</summary>
     /// <value><see langword="true"/> by default.</value>

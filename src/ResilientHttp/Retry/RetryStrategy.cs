@@ -105,23 +105,18 @@ internal static class RetryStrategy
         outcome.IsResponse &&
         !OutcomeClassifier.IsRetriable(outcome, options.Retry) &&
         outcome.StatusCode < 500 &&
-        !options.CircuitBreaker.FailureStatusCodes.Contains(outcome.StatusCode);
+        !options.CircuitBreaker.FailureSet.Contains(outcome.StatusCode);
 
-    /// <summary>R9: settles a finished call with its host's budget: a successful call earns its share of a token.</summary>
-    public static void Settle(in AttemptOutcome outcome, RetryBudget budget, ResilientHttpOptions options)
-    {
-        if (IsSuccessfulCall(outcome, options))
-        {
-            budget.Deposit(options.Retry.Budget.Ratio, RetryBudget.CapacityFor(options.Retry));
-        }
-    }
+    /// <summary>R9: a successful call (<see cref="IsSuccessfulCall"/>) earns its share of a token for its host's budget.</summary>
+    public static void Settle(RetryBudget budget, ResilientHttpOptions options) =>
+        budget.Deposit(options.Retry.Budget.Ratio, RetryBudget.CapacityFor(options.Retry));
 
     /// <summary>R10: records the pause a host asked for, so that every later call of the client waits for it.</summary>
-    public static void RecordPause(in AttemptOutcome outcome, HostPacing pacing, RetryOptions options, long now, TimeProvider time)
+    public static void RecordPause(in AttemptOutcome outcome, HostState host, RetryOptions options, long now, TimeProvider time)
     {
         if (outcome.RetryAfter is { } hold && options.HonorRetryAfter && hold <= options.MaxRetryAfter)
         {
-            pacing.HoldUntil(now + Timestamps.From(hold, time));
+            host.Pacing.HoldUntil(now + Timestamps.From(hold, time));
         }
     }
 

@@ -5,13 +5,19 @@ internal sealed class HostState
 {
     private long _lastUsed;
 
+    private static readonly object NoPort = 0;
+
+    private readonly int _budgetCapacity;
+    private RetryBudget? _budget;
+    private HostPacing? _pacing;
+
     public HostState(string authority, int budgetCapacity, long now, string metricAddress = "_OTHER", int metricPort = 0)
     {
         Authority = authority;
-        Budget = new RetryBudget(budgetCapacity);
+        _budgetCapacity = budgetCapacity;
         _lastUsed = now;
         MetricAddress = metricAddress;
-        MetricPort = metricPort;
+        MetricPort = metricPort == 0 ? NoPort : metricPort;
     }
 
     /// <summary>Gets the <c>server.address</c> this host reports in metrics: its name, or <c>_OTHER</c> past the client's bound.</summary>
@@ -25,9 +31,25 @@ internal sealed class HostState
 
     public Circuit Circuit { get; } = new();
 
-    public RetryBudget Budget { get; }
+    /// <summary>
+    /// Gets the host's retry budget, made on first use: a host that never needed a retry has a full bucket, and a
+    /// full bucket needs no object (a success would add nothing to it), so most hosts cost one allocation less.
+    /// </summary>
+    public RetryBudget Budget => Volatile.Read(ref _budget) ?? Made(ref _budget, new RetryBudget(_budgetCapacity));
 
-    public HostPacing Pacing { get; } = new();
+    /// <summary>Gets the budget if a retry ever drew on it, else <see langword="null"/>: a full bucket.</summary>
+    public RetryBudget? BudgetIfUsed => Volatile.Read(ref _budget);
+
+    /// <summary>Gets the host's pause, made on first use, as the budget is.</summary>
+    public HostPacing Pacing => Volatile.Read(ref _pacing) ?? Made(ref _pacing, new HostPacing());
+
+    /// <summary>Gets the host's pause if one was ever asked for, else <see langword="null"/>: none.</summary>
+    public HostPacing? PacingIfAny => Volatile.Read(ref _pacing);
+
+    // The first thread to make it wins; the others use its object.
+    private static T Made<T>(ref T? field, T made)
+        where T : class =>
+        Interlocked.CompareExchange(ref field, made, null) ?? made;
 
     /// <summary>Gets the timestamp of the last call, to a granularity of about 100 ms.</summary>
     public long LastUsed => Volatile.Read(ref _lastUsed);

@@ -24,6 +24,8 @@ internal sealed class HostTable
     private readonly ConcurrentDictionary<string, byte> _reported = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HostState>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private readonly Lock _evictionGate = new();
+    private HostState[] _idle = [];     // the eviction's work arrays, used under _evictionGate only
+    private long[] _idleSince = [];
     private readonly TimeProvider _time;
     private readonly long _touchGranularity;
     private int _count;
@@ -54,13 +56,15 @@ internal sealed class HostTable
     public HostState Get(Uri uri, ResilientHttpOptions options, long now)
     {
         Span<char> buffer = stackalloc char[MaxStackAuthority];
-        if (TryFormatAuthority(uri, buffer, out int length) && _bySpan.TryGetValue(buffer[..length], out HostState? known))
+        bool formatted = TryFormatAuthority(uri, buffer, out int length);
+        if (formatted && _bySpan.TryGetValue(buffer[..length], out HostState? known))
         {
             known.Touch(now, _touchGranularity);
             return known;
         }
 
-        return GetOrAdd(uri, FormatAuthority(uri), now, options);
+        // A new host: its key is the text just formatted, when it could be (no second parse of the Uri).
+        return GetOrAdd(uri, formatted ? new string(buffer[..length]) : FormatAuthority(uri), now, options);
     }
 
     /// <summary>Formats the authority key of a URI: scheme://host:port, always with the port.</summary>
@@ -71,14 +75,14 @@ internal sealed class HostTable
     // and allocate, and HttpClient builds a fresh Uri for every request. Anything unusual takes the Uri's
     // own parts. The guards are layered: a URI that one of them lets through wrongly gives, further on,
     // either its right key or one that no Uri has (upper case, '@', an empty host, a port its scheme never
-    // has), which misses the table and takes the Uri's own parts anyway; the mutants marked below have
-    // that slower path as their only effect.
+    // has). The key written here is also the key a new host is added under, so a wrong one would split a
+    // host in two: the tests of every spelling of a URI are what keep these guards honest.
     private static bool TryFormatAuthority(Uri uri, Span<char> destination, out int written)
     {
         string scheme = uri.Scheme;
         int port = scheme == Uri.UriSchemeHttps ? 443 : scheme == Uri.UriSchemeHttp ? 80 : -1;
 
-        // Stryker disable once Unary,Block,Statement : a layered guard (see above).
+        // Stryker disable once Unary,Block,Statement : a layered guard (see above): a later guard gives the same key.
         if (port == -1)
         {
             return TryFormatFromParts(uri, destination, out written);
@@ -88,7 +92,7 @@ internal sealed class HostTable
         // after the scheme's length rules the white space out.
         ReadOnlySpan<char> text = uri.OriginalString;
 
-        // Stryker disable once String,Block,Statement : a layered guard (see above).
+        // Stryker disable once String,Block,Statement : a layered guard (see above): a later guard gives the same key.
         if (!text[scheme.Length..].StartsWith("://", StringComparison.Ordinal))
         {
             return TryFormatFromParts(uri, destination, out written);
@@ -112,7 +116,7 @@ internal sealed class HostTable
             }
         }
 
-        // Stryker disable once Block,Statement : a layered guard (see above).
+        // Stryker disable once Block,Statement : a layered guard (see above): a later guard gives the same key.
         if (host.ContainsAnyExcept(PlainHost))
         {
             return TryFormatFromParts(uri, destination, out written);
@@ -212,23 +216,36 @@ internal sealed class HostTable
             // Evict a quarter of the table at once, so that a stream of new hosts pays for a scan and
             // a sort only every max/4 additions.
             int target = Math.Max(excess, max / 4);
-            List<HostState> idle = new(Count);
+            int count = 0;
             foreach (KeyValuePair<string, HostState> entry in _hosts)
             {
                 if (entry.Value != keep && entry.Value.Circuit.State == CircuitState.Closed)
                 {
-                    idle.Add(entry.Value);
+                    if (count == _idle.Length)
+                    {
+                        Array.Resize(ref _idle, Math.Max(16, count * 2));
+                        Array.Resize(ref _idleSince, _idle.Length);
+                    }
+
+                    _idle[count] = entry.Value;
+                    _idleSince[count++] = entry.Value.LastUsed;
                 }
             }
 
-            idle.Sort(static (a, b) => a.LastUsed.CompareTo(b.LastUsed));
-            foreach (HostState host in idle.Take(target))
+            // Longest idle first: the target oldest moved to the front (a selection, not a sort), in arrays kept
+            // between evictions.
+            int evict = Math.Min(target, count);
+            SelectOldest(_idleSince, _idle, count, evict);
+            for (int i = 0; i < evict; i++)
             {
+                HostState host = _idle[i];
                 if (host.Circuit.State == CircuitState.Closed && _hosts.TryRemove(new KeyValuePair<string, HostState>(host.Authority, host)))
                 {
                     Interlocked.Decrement(ref _count);
                 }
             }
+
+            Array.Clear(_idle, 0, count);
 
             // Every other entry is open or half-open: the newcomer is served, but not remembered.
             if (Count > max && _hosts.TryRemove(new KeyValuePair<string, HostState>(keep.Authority, keep)))
@@ -239,6 +256,56 @@ internal sealed class HostTable
         finally
         {
             _evictionGate.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Reorders the first <paramref name="count"/> entries so that the <paramref name="k"/> with the smallest keys come
+    /// first, in any order (quickselect, linear on average).
+    /// </summary>
+    internal static void SelectOldest(long[] keys, HostState[] items, int count, int k)
+    {
+        int low = 0;
+        int high = count - 1;
+        while (low < high && k > low && k <= high)
+        {
+            long pivot = keys[low + ((high - low) / 2)];
+            int i = low;
+            int j = high;
+            while (i <= j)
+            {
+                while (keys[i] < pivot)
+                {
+                    i++;
+                }
+
+                while (keys[j] > pivot)
+                {
+                    j--;
+                }
+
+                if (i <= j)
+                {
+                    (keys[i], keys[j]) = (keys[j], keys[i]);
+                    (items[i], items[j]) = (items[j], items[i]);
+                    i++;
+                    j--;
+                }
+            }
+
+            // [low, j] holds keys ≤ pivot, [i, high] keys ≥ pivot: carry on in the part the boundary k falls in.
+            if (k <= j)
+            {
+                high = j;
+            }
+            else if (k >= i)
+            {
+                low = i;
+            }
+            else
+            {
+                return;
+            }
         }
     }
 }

@@ -10,6 +10,9 @@ internal sealed class ClientTelemetry(string clientName, ILogger logger, Resilie
 {
     public string ClientName => clientName;
 
+    /// <summary>Gets whether an attempt's end is counted: only then is it worth reporting (it is the one event of every attempt).</summary>
+    public bool CountsAttempts => metrics.AttemptsEnabled;
+
     public void Report(in ResilienceEvent e)
     {
         switch (e.Kind)

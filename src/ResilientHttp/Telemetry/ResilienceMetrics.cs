@@ -32,6 +32,9 @@ internal sealed class ResilienceMetrics
         _waits = meter.CreateHistogram<double>("resilienthttp.retry.wait.duration", "s", "Waits before a retry or for a host's pause.");
     }
 
+    /// <summary>Gets whether anything listens to the attempts counter.</summary>
+    public bool AttemptsEnabled => _attempts.Enabled;
+
     public void Attempt(string client, HostState host, HttpMethod method, in AttemptOutcome outcome)
     {
         if (!_attempts.Enabled)

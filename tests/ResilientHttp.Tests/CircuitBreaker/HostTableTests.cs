@@ -341,4 +341,23 @@ public sealed class HostTableTests
 
         (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0);
     }
+
+    [Fact]
+    public void SelectOldest_AnyKeysAndAnyCount_PutsTheKSmallestFirst()
+    {
+        var random = new Random(7);
+        for (int round = 0; round < 500; round++)
+        {
+            int count = random.Next(1, 200);
+            int k = random.Next(0, count + 1);
+            long[] keys = [.. Enumerable.Range(0, count).Select(_ => (long)random.Next(0, round % 3 == 0 ? 5 : 1000))];
+            HostState[] items = [.. keys.Select(key => new HostState($"http://h{key}:80", 1, key))];
+            long[] expected = [.. keys.Order()];
+
+            HostTable.SelectOldest(keys, items, count, k);
+
+            keys.Take(k).Order().ShouldBe(expected.Take(k), $"round {round}: count {count}, k {k}");
+            items.Select(i => i.LastUsed).ShouldBe(keys, "the items move with their keys");
+        }
+    }
 }

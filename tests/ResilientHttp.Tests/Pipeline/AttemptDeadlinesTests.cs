@@ -11,7 +11,7 @@ public sealed class AttemptDeadlinesTests
     public void Begin_IdleClient_CutsTheAttemptExactlyAtItsDeadline()
     {
         using var sut = new AttemptDeadlines(_time);
-        DeadlineNode node = sut.Begin(TimeSpan.FromSeconds(1), _time.GetTimestamp());
+        DeadlineNode node = Begin(sut, TimeSpan.FromSeconds(1), _time.GetTimestamp());
 
         _time.Advance(TimeSpan.FromMilliseconds(999));
         node.Source.IsCancellationRequested.ShouldBeFalse();
@@ -25,7 +25,7 @@ public sealed class AttemptDeadlinesTests
     {
         using var sut = new AttemptDeadlines(_time);
         long start = _time.GetTimestamp();
-        DeadlineNode[] nodes = [.. Enumerable.Range(0, 100).Select(i => sut.Begin(TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(i), start))];
+        DeadlineNode[] nodes = [.. Enumerable.Range(0, 100).Select(i => Begin(sut, TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(i), start))];
         var cutAt = new TimeSpan?[nodes.Length];
 
         for (int ms = 0; ms <= 1200; ms++)
@@ -57,7 +57,7 @@ public sealed class AttemptDeadlinesTests
 
         for (int i = 0; i < 10_000; i++)
         {
-            DeadlineNode node = sut.Begin(TimeSpan.FromSeconds(10), _time.GetTimestamp());
+            DeadlineNode node = Begin(sut, TimeSpan.FromSeconds(10), _time.GetTimestamp());
             sut.End(node, reusable: true);
             _time.Advance(TimeSpan.FromTicks(100));
         }
@@ -70,12 +70,12 @@ public sealed class AttemptDeadlinesTests
     public void End_BeforeTheDeadline_TheAttemptIsNeverCutAndItsNodeComesBackFresh()
     {
         using var sut = new AttemptDeadlines(_time);
-        DeadlineNode first = sut.Begin(TimeSpan.FromSeconds(1), _time.GetTimestamp());
+        DeadlineNode first = Begin(sut, TimeSpan.FromSeconds(1), _time.GetTimestamp());
         CancellationToken token = first.Source.Token;
         sut.End(first, reusable: true);
 
         _time.Advance(TimeSpan.FromSeconds(2));
-        DeadlineNode second = sut.Begin(TimeSpan.FromSeconds(1), _time.GetTimestamp());
+        DeadlineNode second = Begin(sut, TimeSpan.FromSeconds(1), _time.GetTimestamp());
 
         token.IsCancellationRequested.ShouldBeFalse();
         second.ShouldBeSameAs(first, "a node that was never cut is reused");
@@ -86,13 +86,13 @@ public sealed class AttemptDeadlinesTests
     public void End_OfANodeThatFiredOrMayStillBeCancelled_IsNotReused()
     {
         using var sut = new AttemptDeadlines(_time);
-        DeadlineNode fired = sut.Begin(TimeSpan.FromSeconds(1), _time.GetTimestamp());
+        DeadlineNode fired = Begin(sut, TimeSpan.FromSeconds(1), _time.GetTimestamp());
         _time.Advance(TimeSpan.FromSeconds(1));
         sut.End(fired, reusable: true);
-        DeadlineNode linked = sut.Begin(TimeSpan.FromSeconds(1), _time.GetTimestamp());
+        DeadlineNode linked = Begin(sut, TimeSpan.FromSeconds(1), _time.GetTimestamp());
         sut.End(linked, reusable: false);
 
-        DeadlineNode next = sut.Begin(TimeSpan.FromSeconds(1), _time.GetTimestamp());
+        DeadlineNode next = Begin(sut, TimeSpan.FromSeconds(1), _time.GetTimestamp());
 
         next.ShouldNotBeSameAs(fired);
         next.ShouldNotBeSameAs(linked);
@@ -106,7 +106,7 @@ public sealed class AttemptDeadlinesTests
         using var caller = new CancellationTokenSource();
         AttemptTimer timer = AttemptTimer.Begin(sut, TimeSpan.FromSeconds(10), remaining: null, caller.Token, _time.GetTimestamp());
         CancellationToken token = timer.Token;
-        timer.LinkCaller();
+        timer.InFlight();
 
         caller.Cancel();
 
@@ -120,6 +120,7 @@ public sealed class AttemptDeadlinesTests
     {
         using var sut = new AttemptDeadlines(_time);
         AttemptTimer timer = AttemptTimer.Begin(sut, TimeSpan.FromSeconds(10), remaining: TimeSpan.FromSeconds(2), CancellationToken.None, _time.GetTimestamp());
+        timer.InFlight();
 
         _time.Advance(TimeSpan.FromSeconds(2));
 
@@ -129,15 +130,52 @@ public sealed class AttemptDeadlinesTests
     }
 
     [Fact]
+    public void Timer_SendThatCompletedAtOnce_IsNeverTrackedNorCut()
+    {
+        using var sut = new AttemptDeadlines(_time);
+        AttemptTimer timer = AttemptTimer.Begin(sut, TimeSpan.FromSeconds(1), remaining: null, CancellationToken.None, _time.GetTimestamp());
+        CancellationToken token = timer.Token;
+
+        timer.End();
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        token.IsCancellationRequested.ShouldBeFalse();
+        _time.TimersCreated.ShouldBe(0, "an attempt that was never in flight sets no timer");
+    }
+
+    [Fact]
+    public void Track_LimitCountsFromWhenTheAttemptWentOut_NotFromWhenItWasTracked()
+    {
+        using var sut = new AttemptDeadlines(_time);
+        long sent = _time.GetTimestamp();
+        DeadlineNode node = sut.Rent();
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+
+        sut.Track(node, TimeSpan.FromSeconds(1), sent);
+        _time.Advance(TimeSpan.FromMilliseconds(599));
+        node.Source.IsCancellationRequested.ShouldBeFalse();
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        node.Source.IsCancellationRequested.ShouldBeTrue();
+    }
+
+    [Fact]
     public void Dispose_StopsCuttingAttempts()
     {
         var sut = new AttemptDeadlines(_time);
-        DeadlineNode node = sut.Begin(TimeSpan.FromSeconds(1), _time.GetTimestamp());
+        DeadlineNode node = Begin(sut, TimeSpan.FromSeconds(1), _time.GetTimestamp());
 
         sut.Dispose();
         _time.Advance(TimeSpan.FromSeconds(5));
 
         node.Source.IsCancellationRequested.ShouldBeFalse();
+    }
+
+    private static DeadlineNode Begin(AttemptDeadlines sut, TimeSpan limit, long now)
+    {
+        DeadlineNode node = sut.Rent();
+        sut.Track(node, limit, now);
+        return node;
     }
 
     private sealed class CountingTime : FakeTimeProvider

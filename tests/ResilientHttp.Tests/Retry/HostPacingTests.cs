@@ -128,26 +128,26 @@ public sealed class HostPacingTests
     public void RecordPause_ClockCountingNanoseconds_HoldsTheHostForExactlyThePause()
     {
         var clock = new NanosecondClock();
-        var pacing = new HostPacing();
+        var host = new HostState("http://h:80", 3, clock.GetTimestamp());
 
-        RetryStrategy.RecordPause(AttemptOutcome.Status(429, TimeSpan.FromSeconds(5)), pacing, new RetryOptions(), clock.GetTimestamp(), clock);
+        RetryStrategy.RecordPause(AttemptOutcome.Status(429, TimeSpan.FromSeconds(5)), host, new RetryOptions(), clock.GetTimestamp(), clock);
         clock.Advance(TimeSpan.FromSeconds(1));
 
-        pacing.Remaining(clock.GetTimestamp(), clock).ShouldBe(TimeSpan.FromSeconds(4));
+        host.Pacing.Remaining(clock.GetTimestamp(), clock).ShouldBe(TimeSpan.FromSeconds(4));
     }
 
     [Fact]
     public void RecordPause_ShorterPauseAfterALongerOne_DoesNotShortenIt()
     {
         var clock = new NanosecondClock();
-        var pacing = new HostPacing();
+        var host = new HostState("http://h:80", 3, clock.GetTimestamp());
         var options = new RetryOptions();
 
-        RetryStrategy.RecordPause(AttemptOutcome.Status(429, TimeSpan.FromSeconds(5)), pacing, options, clock.GetTimestamp(), clock);
-        RetryStrategy.RecordPause(AttemptOutcome.Status(429, TimeSpan.FromSeconds(2)), pacing, options, clock.GetTimestamp(), clock);
-        RetryStrategy.RecordPause(AttemptOutcome.Status(429, TimeSpan.FromSeconds(5)), pacing, options, clock.GetTimestamp(), clock);
+        RetryStrategy.RecordPause(AttemptOutcome.Status(429, TimeSpan.FromSeconds(5)), host, options, clock.GetTimestamp(), clock);
+        RetryStrategy.RecordPause(AttemptOutcome.Status(429, TimeSpan.FromSeconds(2)), host, options, clock.GetTimestamp(), clock);
+        RetryStrategy.RecordPause(AttemptOutcome.Status(429, TimeSpan.FromSeconds(5)), host, options, clock.GetTimestamp(), clock);
 
-        pacing.Remaining(clock.GetTimestamp(), clock).ShouldBe(TimeSpan.FromSeconds(5));
+        host.Pacing.Remaining(clock.GetTimestamp(), clock).ShouldBe(TimeSpan.FromSeconds(5));
     }
 
     [Fact]
