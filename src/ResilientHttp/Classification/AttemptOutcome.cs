@@ -4,11 +4,18 @@ namespace ResilientHttp;
 /// <param name="Kind">What the attempt ended with.</param>
 /// <param name="StatusCode">The response status code, or 0 when there was no response.</param>
 /// <param name="RetryAfter">The response's usable <c>Retry-After</c>, or <see langword="null"/> when absent, malformed or past.</param>
-internal readonly record struct AttemptOutcome(OutcomeKind Kind, int StatusCode = 0, TimeSpan? RetryAfter = null)
+/// <param name="QuotaReset">P1: how long until the host's quota is there again, when the response says it is spent.</param>
+internal readonly record struct AttemptOutcome(OutcomeKind Kind, int StatusCode = 0, TimeSpan? RetryAfter = null, TimeSpan? QuotaReset = null)
 {
     public static AttemptOutcome Status(int statusCode, TimeSpan? retryAfter = null) => new(OutcomeKind.Response, statusCode, retryAfter);
 
     public static AttemptOutcome Of(OutcomeKind kind) => new(kind);
 
     public bool IsResponse => Kind == OutcomeKind.Response;
+
+    /// <summary>Gets the pause the host asked for: its <c>Retry-After</c>, which wins, else its quota's reset.</summary>
+    public TimeSpan? HostPause => RetryAfter ?? QuotaReset;
+
+    /// <summary>Gets what the pause came from.</summary>
+    public WaitSource PauseSource => RetryAfter is not null ? WaitSource.RetryAfter : WaitSource.RateLimit;
 }

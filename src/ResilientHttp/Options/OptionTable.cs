@@ -29,6 +29,7 @@ internal static class OptionTable
         new("Retry:RetryStatusCodes", OptionKind.StatusCodes, new[] { 429, 502, 503, 504 }, "429, 502, 503, 504", "codes 100 to 599",
             o => o.Retry.RetryStatusCodes, (c, o) => c.StatusCodes("Retry:RetryStatusCodes", o.Retry.RetryStatusCodes)),
         new("Retry:HonorRetryAfter", OptionKind.Boolean, true, "true", "", o => o.Retry.HonorRetryAfter),
+        new("Retry:HonorRateLimitHeaders", OptionKind.Boolean, true, "true", "", o => o.Retry.HonorRateLimitHeaders),
         new("Retry:MaxRetryAfter", OptionKind.Duration, TimeSpan.FromSeconds(30), "30 s", "0 to 1 day",
             o => o.Retry.MaxRetryAfter, (c, o) => c.Duration("Retry:MaxRetryAfter", o.Retry.MaxRetryAfter, TimeSpan.Zero, OneDay)),
         new("Retry:UnsafeMethods", OptionKind.Methods, UnsafeMethodRetry.IfIdempotencyKey, "`IfIdempotencyKey`", "`Never`, `IfIdempotencyKey`, `Always`",

@@ -19,5 +19,6 @@ internal sealed class AttemptStrategies
     public static AttemptStrategies For(TimeProvider time) => new(
     [
         new RetryAfterReader(time),
+        new RateLimitReader(time),
     ]);
 }

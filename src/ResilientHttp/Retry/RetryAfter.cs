@@ -81,6 +81,13 @@ internal static class RetryAfter
             : TimeSpan.MaxValue;
     }
 
+    /// <summary>Gets the moment a response was sent, by its own valid <c>Date</c> header, else <paramref name="now"/>.</summary>
+    public static DateTimeOffset SentAt(HttpResponseMessage response, DateTimeOffset now) =>
+        response.Headers.NonValidated.TryGetValues("Date", out HeaderStringValues dates) && dates.Count == 1 &&
+        TryParseHttpDate(dates.ToString().AsSpan().Trim(), out DateTimeOffset sent)
+            ? sent
+            : now;
+
     private static bool TryParseHttpDate(ReadOnlySpan<char> text, out DateTimeOffset value) =>
         DateTimeOffset.TryParseExact(
             text,

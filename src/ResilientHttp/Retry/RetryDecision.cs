@@ -4,8 +4,9 @@ namespace ResilientHttp;
 /// <param name="ShouldRetry">Whether to send again.</param>
 /// <param name="Delay">The wait before the next send.</param>
 /// <param name="Reason">Why.</param>
-/// <param name="FromRetryAfter">Whether the wait comes from the host's <c>Retry-After</c> rather than the backoff.</param>
-internal readonly record struct RetryDecision(bool ShouldRetry, TimeSpan Delay, RetryDecisionReason Reason, bool FromRetryAfter = false)
+/// <param name="FromRetryAfter">Whether the wait is the host's own (its <c>Retry-After</c>, or its quota's reset) rather than the backoff.</param>
+/// <param name="Source">What the wait comes from.</param>
+internal readonly record struct RetryDecision(bool ShouldRetry, TimeSpan Delay, RetryDecisionReason Reason, bool FromRetryAfter = false, WaitSource Source = WaitSource.Backoff)
 {
     public static RetryDecision Stop(RetryDecisionReason reason) => new(false, TimeSpan.Zero, reason);
 }

@@ -59,7 +59,7 @@ internal struct RetryLoop
                 if (pacing > TimeSpan.Zero)
                 {
                     _paced = true;
-                    return new LoopStep(LoopAction.Wait, pacing, WaitSource.Pacing);
+                    return new LoopStep(LoopAction.Wait, pacing, _host.Pacing.Source);
                 }
             }
         }
@@ -80,7 +80,7 @@ internal struct RetryLoop
         RetryDecision decision = RetryStrategy.Decide(outcome, Attempt, _facts, retry, Remaining(now), budget, _random, blocked);
         if (decision.ShouldRetry)
         {
-            return new LoopStep(LoopAction.Wait, decision.Delay, decision.FromRetryAfter ? WaitSource.RetryAfter : WaitSource.Backoff);
+            return new LoopStep(LoopAction.Wait, decision.Delay, decision.Source, IsRetry: true);
         }
 
         return new LoopStep(LoopAction.Stop, Reason: decision.Reason, Ending: Conclude(outcome));

@@ -40,6 +40,14 @@ public sealed class RetryOptions
     public bool HonorRetryAfter { get; set; } = true;
 
     /// <summary>
+    /// Gets or sets a value indicating whether a response saying the host's quota is spent (<c>RateLimit</c>,
+    /// <c>RateLimit-Remaining</c> / <c>-Reset</c>, <c>X-RateLimit-*</c>, OpenAI's and Anthropic's headers) holds later
+    /// calls to that host until the reset, as a <c>Retry-After</c> does, with the same bounds and jitter.
+    /// </summary>
+    /// <value><see langword="true"/> by default.</value>
+    public bool HonorRateLimitHeaders { get; set; } = true;
+
+    /// <summary>
     /// Gets or sets the longest <c>Retry-After</c> that is waited for. A longer one ends retrying:
     /// the response goes back to the caller at once.
     /// </summary>

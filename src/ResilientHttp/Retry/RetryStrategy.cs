@@ -60,10 +60,11 @@ internal static class RetryStrategy
         }
 
         TimeSpan delay;
-        bool fromRetryAfter = options.HonorRetryAfter && outcome.RetryAfter is not null;
+        TimeSpan? told = HostPause(outcome, options, out WaitSource source);
+        bool fromRetryAfter = told is not null;
         if (fromRetryAfter)
         {
-            TimeSpan retryAfter = outcome.RetryAfter!.Value;
+            TimeSpan retryAfter = told!.Value;
             if (retryAfter > options.MaxRetryAfter)
             {
                 return RetryDecision.Stop(RetryDecisionReason.RetryAfterTooLong);
@@ -93,7 +94,7 @@ internal static class RetryStrategy
             return RetryDecision.Stop(RetryDecisionReason.BudgetExhausted);
         }
 
-        return new RetryDecision(true, delay, RetryDecisionReason.Retry, fromRetryAfter);
+        return new RetryDecision(true, delay, RetryDecisionReason.Retry, fromRetryAfter, fromRetryAfter ? source : WaitSource.Backoff);
     }
 
     /// <summary>
@@ -111,13 +112,29 @@ internal static class RetryStrategy
     public static void Settle(RetryBudget budget, ResilientHttpOptions options) =>
         budget.Deposit(options.Retry.Budget.Ratio, RetryBudget.CapacityFor(options.Retry));
 
-    /// <summary>R10: records the pause a host asked for, so that every later call of the client waits for it.</summary>
+    /// <summary>R10, P1: records the pause a host asked for, so that every later call of the client waits for it.</summary>
     public static void RecordPause(in AttemptOutcome outcome, HostState host, RetryOptions options, long now, TimeProvider time)
     {
-        if (outcome.RetryAfter is { } hold && options.HonorRetryAfter && hold <= options.MaxRetryAfter)
+        if (HostPause(outcome, options, out WaitSource source) is { } hold && hold <= options.MaxRetryAfter)
         {
-            host.Pacing.HoldUntil(now + Timestamps.From(hold, time));
+            host.Pacing.HoldUntil(now + Timestamps.From(hold, time), source);
         }
+    }
+
+    /// <summary>
+    /// R4, P1: the pause a host asked for, as far as it is honoured: its <c>Retry-After</c>, which wins, else the reset
+    /// of its spent quota.
+    /// </summary>
+    public static TimeSpan? HostPause(in AttemptOutcome outcome, RetryOptions options, out WaitSource source)
+    {
+        if (options.HonorRetryAfter && outcome.RetryAfter is { } retryAfter)
+        {
+            source = WaitSource.RetryAfter;
+            return retryAfter;
+        }
+
+        source = WaitSource.RateLimit;
+        return options.HonorRateLimitHeaders ? outcome.QuotaReset : null;
     }
 
     /// <summary>
@@ -131,7 +148,7 @@ internal static class RetryStrategy
     /// <param name="random">A uniform draw in [0, 1) for the jitter.</param>
     public static TimeSpan PacingDelay(TimeSpan hold, RetryOptions options, TimeSpan? remaining, double random)
     {
-        if (hold <= TimeSpan.Zero || !options.HonorRetryAfter || hold > options.MaxRetryAfter)
+        if (hold <= TimeSpan.Zero || !(options.HonorRetryAfter || options.HonorRateLimitHeaders) || hold > options.MaxRetryAfter)
         {
             return TimeSpan.Zero;
         }

@@ -9,6 +9,9 @@ internal enum WaitSource
     /// <summary>The host's <c>Retry-After</c> on the failed attempt (R4).</summary>
     RetryAfter,
 
-    /// <summary>The host's pause, asked for earlier by any call of the client (R10).</summary>
+    /// <summary>The host's pause, asked for earlier by any call of the client through <c>Retry-After</c> (R10).</summary>
     Pacing,
+
+    /// <summary>The host's quota, spent until its reset, as its rate-limit headers said (P1).</summary>
+    RateLimit,
 }

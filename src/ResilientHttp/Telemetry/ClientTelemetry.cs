@@ -21,13 +21,13 @@ internal sealed class ClientTelemetry(string clientName, ILogger logger, Resilie
                 metrics.Attempt(clientName, e.Host, e.Method!, e.Outcome);
                 break;
             case ResilienceEventKind.RetryScheduled:
-                Log.RetryScheduled(logger, clientName, e.Method!.Method, e.Host.Authority, PathOf(e, LogLevel.Information), e.Attempt, e.Outcome.Kind, e.Outcome.StatusCode, e.Duration.TotalMilliseconds, e.Source == WaitSource.RetryAfter ? "Retry-After" : "backoff");
-                metrics.Retry(clientName, e.Host, e.Method!, e.Outcome, e.Duration, e.Source == WaitSource.RetryAfter);
+                Log.RetryScheduled(logger, clientName, e.Method!.Method, e.Host.Authority, PathOf(e, LogLevel.Information), e.Attempt, e.Outcome.Kind, e.Outcome.StatusCode, e.Duration.TotalMilliseconds, Told(e.Source));
+                metrics.Retry(clientName, e.Host, e.Method!, e.Outcome, e.Duration, MetricSource(e.Source));
                 RetryActivity.Retry(e.Attempt, e.Outcome, e.Duration);
                 break;
             case ResilienceEventKind.HostPaced:
-                Log.HostPaced(logger, clientName, e.Method!.Method, e.Host.Authority, PathOf(e, LogLevel.Information), e.Duration.TotalMilliseconds);
-                metrics.Wait(clientName, e.Host, e.Duration, "pacing");
+                Log.HostPaced(logger, clientName, e.Method!.Method, e.Host.Authority, PathOf(e, LogLevel.Information), e.Duration.TotalMilliseconds, Told(e.Source));
+                metrics.Wait(clientName, e.Host, e.Duration, MetricSource(e.Source));
                 break;
             case ResilienceEventKind.CallEnded:
                 CallEnded(e);
@@ -99,6 +99,22 @@ internal sealed class ClientTelemetry(string clientName, ILogger logger, Resilie
                 break;
         }
     }
+
+    // How a wait's source is written in the log: the header it came from, or the backoff.
+    private static string Told(WaitSource source) => source switch
+    {
+        WaitSource.RetryAfter or WaitSource.Pacing => "Retry-After",
+        WaitSource.RateLimit => "rate limit",
+        _ => "backoff",
+    };
+
+    private static string MetricSource(WaitSource source) => source switch
+    {
+        WaitSource.RetryAfter => "retry_after",
+        WaitSource.Pacing => "pacing",
+        WaitSource.RateLimit => "rate_limit",
+        _ => "backoff",
+    };
 
     // The path is read only for a line that will be written: a fresh request URI parses, and allocates, to give it.
     private string PathOf(in ResilienceEvent e, LogLevel level) => logger.IsEnabled(level) ? e.Uri!.AbsolutePath : string.Empty;

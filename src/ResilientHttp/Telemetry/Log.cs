@@ -35,8 +35,8 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Warning, "{ClientName}: {Method} {Authority}{Path} refused: circuit open, next probe in {RetryAfterMs} ms", EventName = "CallRefused")]
     public static partial void CallRefused(ILogger logger, string clientName, string method, string authority, string path, double retryAfterMs);
 
-    [LoggerMessage(10, LogLevel.Information, "{ClientName}: {Method} {Authority}{Path} waits {DelayMs} ms: the host asked for a pause (Retry-After)", EventName = "HostPaced")]
-    public static partial void HostPaced(ILogger logger, string clientName, string method, string authority, string path, double delayMs);
+    [LoggerMessage(10, LogLevel.Information, "{ClientName}: {Method} {Authority}{Path} waits {DelayMs} ms: the host asked for a pause ({DelaySource})", EventName = "HostPaced")]
+    public static partial void HostPaced(ILogger logger, string clientName, string method, string authority, string path, double delayMs, string delaySource);
 
     [LoggerMessage(11, LogLevel.Error, "{ClientName}: the new ResilientHttp configuration is invalid and was not applied; the last valid options stay in force. {Failures}", EventName = "OptionsReloadRejected")]
     public static partial void OptionsReloadRejected(ILogger logger, string clientName, string failures);

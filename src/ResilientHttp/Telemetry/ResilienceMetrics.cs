@@ -47,7 +47,7 @@ internal sealed class ResilienceMetrics
         _attempts.Add(1, tags);
     }
 
-    public void Retry(string client, HostState host, HttpMethod method, in AttemptOutcome outcome, TimeSpan wait, bool fromRetryAfter)
+    public void Retry(string client, HostState host, HttpMethod method, in AttemptOutcome outcome, TimeSpan wait, string source)
     {
         if (_retries.Enabled)
         {
@@ -56,7 +56,7 @@ internal sealed class ResilienceMetrics
             _retries.Add(1, tags);
         }
 
-        Wait(client, host, wait, fromRetryAfter ? "retry_after" : "backoff");
+        Wait(client, host, wait, source);
     }
 
     public void Wait(string client, HostState host, TimeSpan wait, string source)
