@@ -32,6 +32,10 @@ public sealed class ResilientHttpOptions
     /// </value>
     public TimeSpan? TotalTimeout { get; set; }
 
+    /// <summary>Gets or sets what each attempt tells the server about its deadline.</summary>
+    /// <value>Nothing by default (<see cref="DeadlineOptions.SendHeader"/> off).</value>
+    public DeadlineOptions Deadline { get; set; } = new();
+
     /// <summary>Gets the errors found while reading configuration: unknown keys and unreadable values.</summary>
     internal List<string> ConfigurationErrors { get; } = [];
 

@@ -60,6 +60,7 @@ internal sealed class ConfigureFromConfiguration(IServiceProvider services, IEnu
 
         section.GetSection("Retry").Bind(options.Retry, binder => binder.ErrorOnUnknownConfiguration = true);
         section.GetSection("CircuitBreaker").Bind(options.CircuitBreaker, binder => binder.ErrorOnUnknownConfiguration = true);
+        section.GetSection("Deadline").Bind(options.Deadline, binder => binder.ErrorOnUnknownConfiguration = true);
         options.AttemptTimeout = ReadOptionalDuration(section, "AttemptTimeout", options.AttemptTimeout);
         options.TotalTimeout = ReadOptionalDuration(section, "TotalTimeout", options.TotalTimeout);
     }

@@ -57,6 +57,7 @@ internal static class OptionTable
             o => o.CircuitBreaker.FailureStatusCodes, (c, o) => c.StatusCodes("CircuitBreaker:FailureStatusCodes", o.CircuitBreaker.FailureStatusCodes)),
         new("CircuitBreaker:MaxTrackedHosts", OptionKind.Integer, 1024, "1,024 per client", "1 to 1,000,000",
             o => o.CircuitBreaker.MaxTrackedHosts, (c, o) => c.Range("CircuitBreaker:MaxTrackedHosts", o.CircuitBreaker.MaxTrackedHosts, 1, 1_000_000)),
+        new("Deadline:SendHeader", OptionKind.Boolean, false, "false (on: each attempt sends `Request-Timeout-Ms` and `Resend-Count`)", "", o => o.Deadline.SendHeader),
     ];
 
     /// <summary>Gets the sections the options sit in, such as <c>Retry</c> and <c>Retry:Budget</c>.</summary>

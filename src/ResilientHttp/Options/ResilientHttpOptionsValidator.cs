@@ -46,6 +46,11 @@ internal sealed class ResilientHttpOptionsValidator(IServiceProvider services) :
             missing.Add("CircuitBreaker");
         }
 
+        if (options.Deadline is null)
+        {
+            missing.Add("Deadline");
+        }
+
         foreach (string section in missing)
         {
             failures.Add($"{check.PathOf(section)} must be set.");

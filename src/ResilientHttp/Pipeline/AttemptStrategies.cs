@@ -20,5 +20,6 @@ internal sealed class AttemptStrategies
     [
         new RetryAfterReader(time),
         new RateLimitReader(time),
+        new DeadlineHeaders(),
     ]);
 }

@@ -31,6 +31,9 @@ internal struct AttemptTimer
     /// <summary>Gets a value indicating whether the limit of this attempt is the call's deadline rather than the attempt timeout.</summary>
     public bool LimitIsDeadline { get; }
 
+    /// <summary>Gets the attempt's time limit, counted from when it goes out, or <see langword="null"/> when it has none.</summary>
+    public readonly TimeSpan? Limit => _node is null ? null : _limit;
+
     /// <summary>Gets the token the attempt is sent with.</summary>
     public readonly CancellationToken Token => _node?.Source.Token ?? Caller;
 
