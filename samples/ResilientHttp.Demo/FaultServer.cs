@@ -76,8 +76,9 @@ internal sealed class FaultServer : IAsyncDisposable
         {
             string key = context.Request.Headers.TryGetValue("Idempotency-Key", out var value) ? $" [Idempotency-Key: {value}]" : string.Empty;
             string retryAfter = context.Response.Headers.RetryAfter.Count > 0 ? $" (Retry-After: {context.Response.Headers.RetryAfter})" : string.Empty;
+            string quota = context.Response.Headers.TryGetValue("RateLimit", out var rateLimit) ? $" (RateLimit: {rateLimit})" : string.Empty;
             Tone tone = context.Response.StatusCode < 400 ? Tone.Good : Tone.Dim;
-            Timeline.Add("server", $"{context.Request.Method} {path}{key} -> {context.Response.StatusCode}{retryAfter}", tone);
+            Timeline.Add("server", $"{context.Request.Method} {path}{key} -> {context.Response.StatusCode}{retryAfter}{quota}", tone);
         }
     }
 }

@@ -44,7 +44,7 @@ internal sealed class LibraryLog(Timeline timeline) : ILoggerProvider
                 "CircuitClosed" => ("circuit CLOSED: the probe succeeded", Tone.Good),
                 "CircuitReopened" => ($"circuit re-OPENED: the probe failed; refused for {Ms(F("BreakDurationMs"))}", Tone.Bad),
                 "CircuitProbeOverdue" => ("probe unanswered for a whole break: calls let through again", Tone.Warn),
-                "HostPaced" => ($"waits {Ms(F("DelayMs"))}: the host asked for a pause", Tone.Warn),
+                "HostPaced" => ($"waits {Ms(F("DelayMs"))}: the host asked for a pause ({F("DelaySource")})", Tone.Warn),
                 _ => (formatter(state, exception), Tone.Dim),
             };
             timeline.Add("library", text, tone);

@@ -10,6 +10,7 @@ internal static class Scenarios
     [
         new("flaky", "A flaky host (503, 503, 200): retried with jittered exponential backoff, recovered", FlakyAsync),
         new("rate-limited", "A rate-limited host (429 + Retry-After): the wait is honoured; one longer than the cap comes back at once", RateLimitedAsync),
+        new("quota", "A host announcing its quota (RateLimit: 5 calls per 2 s): 20 calls wait for each reset instead of collecting 429s", QuotaAsync),
         new("bug", "A bug (401, 404, 422): not retried, returned at once", BugAsync),
         new("post", "A POST to a failing host: sent once without an idempotency key, retried with the same key with one", PostAsync),
         new("dead-host", "A dead host: the circuit opens, calls are refused without touching the network, failed probes double the break, jittered; one probe closes it", DeadHostAsync),
@@ -59,6 +60,38 @@ internal static class Scenarios
         bool passed = honoured.StatusCode == HttpStatusCode.OK && waited >= TimeSpan.FromSeconds(1) &&
             tooLong.StatusCode == HttpStatusCode.TooManyRequests && demo.Server.Requests("/limited-long") == 1 && tookLong < TimeSpan.FromSeconds(1);
         return (passed, $"waited {waited.TotalSeconds:0.00} s for 'Retry-After: 1'; 'Retry-After: 120' (over the 30 s cap) came back in {tookLong.TotalMilliseconds:0} ms");
+    }
+
+    private static async Task<(bool, string)> QuotaAsync(DemoContext demo)
+    {
+        // The IETF fields count whole seconds: --fast shortens the window to 1 s, and no further.
+        var quota = new FixedWindowQuota(limit: 5, windowSeconds: demo.Fast ? 1 : 2);
+        demo.Server.Script("/quota", (_, context) =>
+        {
+            (bool allowed, int remaining, int resetSeconds) = quota.Take(demo.Timeline.Now);
+            context.Response.StatusCode = allowed ? 200 : 429;
+            context.Response.Headers["RateLimit-Policy"] = $"\"default\";q={quota.Limit};w={quota.WindowSeconds}";
+            context.Response.Headers["RateLimit"] = $"\"default\";r={remaining};t={resetSeconds}";
+            return Task.CompletedTask;
+        });
+        HttpClient client = demo.CreateClient("quota", demo.Server.Address, _ => { });
+        const int calls = 20;
+        demo.Timeline.Add("caller", $"{calls} calls, one after another; the host allows {quota.Limit} per {quota.WindowSeconds} s and says so on every answer", Tone.Dim);
+
+        TimeSpan start = demo.Timeline.Now;
+        int succeeded = 0;
+        for (int i = 0; i < calls; i++)
+        {
+            using HttpResponseMessage response = await client.GetAsync("quota");
+            succeeded += response.IsSuccessStatusCode ? 1 : 0;
+        }
+
+        TimeSpan took = demo.Timeline.Now - start;
+
+        // 20 calls at 5 per window fill 4 windows: the last call cannot come before the third reset.
+        TimeSpan resets = TimeSpan.FromSeconds(((calls / quota.Limit) - 1) * quota.WindowSeconds);
+        bool passed = succeeded == calls && demo.Server.Requests("/quota") == calls && quota.Refused == 0 && took >= resets;
+        return (passed, $"{calls} calls, {succeeded} succeeded, {quota.Refused} answered 429, took {took.TotalSeconds:0.0} s ({quota.Windows} windows of {quota.Limit} calls)");
     }
 
     private static async Task<(bool, string)> BugAsync(DemoContext demo)
