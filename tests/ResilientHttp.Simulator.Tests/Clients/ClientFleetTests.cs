@@ -85,6 +85,25 @@ public sealed class ClientFleetTests
         server.Arrivals.Skip(1).ShouldAllBe(t => t >= VirtualClock.Ticks(5.002));
     }
 
+    [Fact]
+    public void RequestTimeoutMs_IsTheAttemptTimeout_OrTheTimeLeftBeforeTheCallsDeadlineWhenSooner()
+    {
+        var scheduler = new Scheduler();
+        var observer = new AttemptObserver();
+        var options = new ResilientHttpOptions { TotalTimeout = TimeSpan.FromSeconds(12.5) };
+        options.CircuitBreaker.Enabled = false;
+        options.Retry.JitterFactor = 0;
+        var fleet = new ClientFleet(scheduler, new Policy("deadline", "TotalTimeout = 12.5 s", options), clients: 1, new SeededRandom(1), observer, OneWay);
+        fleet.Server = new NeverAnswers();
+
+        fleet.Start(new Call(0, 0));
+        scheduler.RunUntil(VirtualClock.Ticks(60));
+
+        // First attempt: the 10 s attempt timeout; after it and a 1 s backoff, 1.5 s are left, in whole milliseconds.
+        observer.Attempts.Select(a => a.RequestTimeout).ShouldBe([TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(1500)]);
+        observer.Attempts.Select(a => a.LimitIsDeadline).ShouldBe([false, true]);
+    }
+
     private static (Scheduler, ClientFleet, RecordingObserver, ScriptedServer) CreateSut(Policy policy, params (int, TimeSpan?)[] script)
     {
         var scheduler = new Scheduler();
@@ -93,5 +112,27 @@ public sealed class ClientFleetTests
         var server = new ScriptedServer(fleet, scheduler, script);
         fleet.Server = server;
         return (scheduler, fleet, observer, server);
+    }
+
+    private sealed class NeverAnswers : IAttemptServer
+    {
+        public void Receive(Attempt attempt)
+        {
+        }
+    }
+
+    private sealed class AttemptObserver : ICallObserver
+    {
+        public List<Attempt> Attempts { get; } = [];
+
+        public void AttemptSent(Attempt attempt, long now) => Attempts.Add(attempt);
+
+        public void AttemptSettled(Attempt attempt, in AttemptOutcome outcome, long now)
+        {
+        }
+
+        public void CallFinished(Call call, bool succeeded, long now)
+        {
+        }
     }
 }
