@@ -30,6 +30,16 @@ internal static class Sweep
            select new FleetOutageSettings(n, 0.7, 0, OutageMode.FailFast, SeededRandom.Combine((long)seed, n, 70, (long)(p * 1000), 99)) { Capacity = capacity, TransientFailureRate = p },
     ];
 
+    /// <summary>Gets the policies run against the shedding server: the defaults, and sending each call once.</summary>
+    public static IReadOnlyList<Policy> SheddingPolicies { get; } = [Policies.NoRetries(), Policies.LibraryDefaults()];
+
+    /// <summary>
+    /// The brown-outs among <paramref name="worlds"/> again, each with the same seed (the same calls at the same moments)
+    /// but a server that sheds the attempts whose sender's time ran out.
+    /// </summary>
+    public static IReadOnlyList<FleetOutageSettings> SheddingWorlds(IReadOnlyList<FleetOutageSettings> worlds) =>
+        [.. worlds.Where(w => w is { IsTransient: false, Mode: OutageMode.BrownOut, Shedding: false }).Select(w => w with { Shedding = true })];
+
     /// <summary>Runs every policy in every world; results in world order, then policy order.</summary>
     public static IReadOnlyList<FleetOutageResult> RunFleet(IReadOnlyList<FleetOutageSettings> worlds, IReadOnlyList<Policy> policies, int parallelism)
     {
