@@ -85,6 +85,31 @@ public sealed class ClientFleetTests
         server.Arrivals.Skip(1).ShouldAllBe(t => t >= VirtualClock.Ticks(5.002));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A200SayingTheQuotaIsSpent_HoldsTheClientsNextCallUntilTheReset_OnlyWhenTheHeadersAreHonoured(bool honoured)
+    {
+        var scheduler = new Scheduler();
+        var observer = new RecordingObserver();
+        Policy policy = honoured ? Policies.LibraryDefaults() : Policies.LibraryDefaultsIgnoringRateLimitHeaders();
+        var fleet = new ClientFleet(scheduler, policy, clients: 1, new SeededRandom(1), observer, OneWay);
+        fleet.Server = new FixedWindowQuotaServer(scheduler, fleet, limit: 1, TimeSpan.FromSeconds(2), QuotaScope.PerClient, clients: 1);
+
+        fleet.Start(new Call(0, 0));
+        scheduler.RunUntil(VirtualClock.Ticks(0.01));
+        fleet.Start(new Call(0, scheduler.Now));
+        scheduler.RunUntil(VirtualClock.Ticks(0.02));
+
+        // The first call's 200 took the window's only call and said "2 s": honoured, the next call waits for the
+        // reset (P1) instead of being sent at 10 ms to collect a 429.
+        observer.Sent.Count.ShouldBe(honoured ? 1 : 2);
+        scheduler.RunUntil(VirtualClock.Ticks(60));
+        observer.Finished.ShouldAllBe(f => f.Succeeded);
+        observer.Sent[1].ShouldBeGreaterThanOrEqualTo(honoured ? VirtualClock.Ticks(2.002) : VirtualClock.Ticks(0.01));
+        fleet.Host(0).Pacing.Source.ShouldBe(honoured ? WaitSource.RateLimit : WaitSource.Pacing);
+    }
+
     [Fact]
     public void RequestTimeoutMs_IsTheAttemptTimeout_OrTheTimeLeftBeforeTheCallsDeadlineWhenSooner()
     {

@@ -126,6 +126,50 @@ public sealed class ServerTests
         server.WastedSeconds.Sum().ShouldBe(2 + 0.04, 1e-9);
     }
 
+    [Fact]
+    public void FixedWindowQuota_TheAnswerThatTakesTheLastCallAndEvery429_SayWhenTheWindowResets()
+    {
+        var scheduler = new Scheduler();
+        var observer = new StatusObserver();
+        var fleet = new ClientFleet(scheduler, Policies.NoRetries(), clients: 2, new SeededRandom(1), observer, TimeSpan.FromMilliseconds(1));
+        fleet.Server = new FixedWindowQuotaServer(scheduler, fleet, limit: 3, TimeSpan.FromSeconds(2), QuotaScope.PerClient, clients: 2);
+
+        scheduler.RunUntil(VirtualClock.Ticks(0.5));
+        for (int call = 0; call < 5; call++)
+        {
+            fleet.Start(new Call(0, scheduler.Now));
+        }
+
+        fleet.Start(new Call(1, scheduler.Now));
+        scheduler.RunUntil(VirtualClock.Ticks(1));
+
+        // Client 0: two 200s with calls left, the 200 that takes the last one, two 429s; client 1's own quota is untouched.
+        observer.Outcomes.Count(o => o.StatusCode == 200).ShouldBe(4);
+        observer.Outcomes.Count(o => o.StatusCode == 200 && o.QuotaReset == TimeSpan.FromSeconds(2)).ShouldBe(1);
+        observer.Outcomes.Where(o => o.StatusCode == 429).Select(o => o.QuotaReset).ShouldBe([TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)]);
+        observer.Outcomes.ShouldAllBe(o => o.RetryAfter == null);
+    }
+
+    [Fact]
+    public void FixedWindowQuota_Shared_CountsEveryClientsCallsAgainstOneQuota_AndResetsWithTheWindow()
+    {
+        var scheduler = new Scheduler();
+        var observer = new StatusObserver();
+        var fleet = new ClientFleet(scheduler, Policies.NoRetriesIgnoringRateLimitHeaders(), clients: 4, new SeededRandom(1), observer, TimeSpan.FromMilliseconds(1));
+        fleet.Server = new FixedWindowQuotaServer(scheduler, fleet, limit: 3, TimeSpan.FromSeconds(2), QuotaScope.Shared, clients: 4);
+
+        for (int client = 0; client < 4; client++)
+        {
+            fleet.Start(new Call(client, 0));
+        }
+
+        scheduler.RunUntil(VirtualClock.Ticks(2.5));
+        fleet.Start(new Call(3, scheduler.Now));
+        scheduler.RunUntil(VirtualClock.Ticks(3));
+
+        observer.Outcomes.Select(o => o.StatusCode).ShouldBe([200, 200, 200, 429, 200]);
+    }
+
     private sealed class StatusObserver : ICallObserver
     {
         public List<AttemptOutcome> Outcomes { get; } = [];
