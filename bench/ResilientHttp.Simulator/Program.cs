@@ -5,6 +5,8 @@ using ResilientHttp.Simulator;
 
 // dotnet run -c Release --project bench/ResilientHttp.Simulator -- --out docs [--seed 20261129] [--capacity 1000] [--parallel 2]
 // dotnet run -c Release --project bench/ResilientHttp.Simulator -- --try "B=5,M=30;B=2,M=10" [--clients 10,100] [--misses]
+// dotnet run -c Release --project bench/ResilientHttp.Simulator -- --quota true
+// dotnet run -c Release --project bench/ResilientHttp.Simulator -- --shedding true [--clients 10,100] [--loads 0.7] [--outages 30]
 string output = "docs";
 string? tryCandidates = null;
 string? tuneOutput = null;
@@ -13,6 +15,8 @@ double[]? loadsFilter = null;
 int[]? outagesFilter = null;
 bool showMisses = false;
 bool showSeries = false;
+bool quotaOnly = false;
+bool sheddingOnly = false;
 ulong seed = 20261129;
 double capacity = 1000;
 int parallelism = Environment.ProcessorCount;
@@ -53,8 +57,14 @@ for (int i = 0; i + 1 < args.Length; i += 2)
         case "--series":
             showSeries = args[i + 1] == "true";
             break;
+        case "--quota":
+            quotaOnly = args[i + 1] == "true";
+            break;
+        case "--shedding":
+            sheddingOnly = args[i + 1] == "true";
+            break;
         default:
-            Console.Error.WriteLine($"Unknown option {args[i]}. Options: --out DIR, --seed N, --capacity C, --parallel P.");
+            Console.Error.WriteLine($"Unknown option {args[i]}. Options: --out DIR, --seed N, --capacity C, --parallel P, --try SPECS, --tune DIR, --quota true, --shedding true, --clients/--loads/--outages LIST, --misses true, --series true.");
             return 2;
     }
 }
@@ -98,6 +108,30 @@ if (tuneOutput is not null)
     return 0;
 }
 
+if (quotaOnly)
+{
+    foreach (QuotaResult r in Sweep.RunQuota(seed, Sweep.QuotaPolicies, parallelism))
+    {
+        Console.WriteLine($"{r.Settings} | {r.Policy}: {Format.Ratio(r.TooManyRequestsPerCall)} 429s per call, {Format.Percent(r.SuccessFraction)} succeeded, {Format.Ratio(r.SendsPerCall)} sends per call, {Format.Number(r.WaitSecondsPerCall)} s waited per call, all done at {Format.Seconds(r.DoneSeconds)}");
+    }
+
+    Console.WriteLine($"done in {clock.Elapsed.TotalSeconds:0.0} s");
+    return 0;
+}
+
+if (sheddingOnly)
+{
+    FleetOutageSettings[] fifo = [.. worlds.Where(w => w is { IsTransient: false, Mode: OutageMode.BrownOut })];
+    IReadOnlyList<FleetOutageResult> runs = Sweep.RunFleet([.. fifo, .. Sweep.SheddingWorlds(fifo)], Sweep.SheddingPolicies, parallelism);
+    foreach (FleetOutageResult r in runs)
+    {
+        Console.WriteLine($"{r.Settings} | {r.Policy}: success {Format.Percent(r.SuccessFraction)}, recovery {Format.Seconds(r.RecoverySeconds)}, amplification {Format.Ratio(r.Amplification)}, wasted {Format.Percent(r.WastedFraction)}");
+    }
+
+    Console.WriteLine($"done in {clock.Elapsed.TotalSeconds:0.0} s");
+    return 0;
+}
+
 if (tryCandidates is not null)
 {
     Candidate[] candidates = [.. tryCandidates.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(Candidate.Parse)];
@@ -138,8 +172,11 @@ IReadOnlyList<FleetOutageResult> fleet = Sweep.RunFleet(worlds, Policies.All, pa
 Console.WriteLine($"  done in {clock.Elapsed.TotalSeconds:0.0} s");
 IReadOnlyList<HerdResult> herd = Sweep.RunHerd(seed, Policies.All, parallelism);
 Console.WriteLine($"Herd done at {clock.Elapsed.TotalSeconds:0.0} s");
+IReadOnlyList<FleetOutageResult> shedding = Sweep.RunFleet(Sweep.SheddingWorlds(worlds), Sweep.SheddingPolicies, parallelism);
+Console.WriteLine($"Shedding brown-outs done at {clock.Elapsed.TotalSeconds:0.0} s");
+IReadOnlyList<QuotaResult> quota = Sweep.RunQuota(seed, Sweep.QuotaPolicies, parallelism);
 
-var report = new MarkdownReport(output, seed, capacity, Policies.All, fleet, herd);
+var report = new MarkdownReport(output, seed, capacity, Policies.All, fleet, herd, shedding, quota);
 report.Write();
 foreach (ControlCheck check in report.Controls)
 {

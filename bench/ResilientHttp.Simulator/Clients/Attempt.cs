@@ -9,6 +9,19 @@ internal sealed class Attempt(Call call, CircuitPermit permit, long sentAt)
 
     public long SentAt { get; } = sentAt;
 
+    /// <summary>
+    /// Gets or sets how long the sender waits for this attempt, in whole milliseconds as <c>Request-Timeout-Ms</c> carries
+    /// it: the attempt timeout, or the time left before the call's deadline when that is shorter. <see langword="null"/>
+    /// without either.
+    /// </summary>
+    public TimeSpan? RequestTimeout { get; set; }
+
+    /// <summary>Gets or sets whether the attempt's limit is the call's deadline rather than the attempt timeout.</summary>
+    public bool LimitIsDeadline { get; set; }
+
+    /// <summary>Gets or sets when the attempt reached the server (set by the server): where it counts the sender's time from.</summary>
+    public long ArrivedAt { get; set; }
+
     /// <summary>Gets or sets whether the client has its outcome (an answer, or its own timeout).</summary>
     public bool Settled { get; set; }
 
@@ -20,4 +33,7 @@ internal sealed class Attempt(Call call, CircuitPermit permit, long sentAt)
 
     /// <summary>Gets or sets the server's <c>Retry-After</c>, if it sent one.</summary>
     public TimeSpan? RetryAfter { get; set; }
+
+    /// <summary>Gets or sets how long until the host's quota is back, when its answer said the quota is spent (P1).</summary>
+    public TimeSpan? QuotaReset { get; set; }
 }

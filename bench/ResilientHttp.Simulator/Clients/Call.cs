@@ -21,6 +21,9 @@ internal sealed class Call(int client, long startedAt)
     /// <summary>Gets or sets the sends that reached the network.</summary>
     public int NetworkSends { get; set; }
 
+    /// <summary>Gets or sets the time the call spent in the library's waits (backoff and host pauses), in ticks.</summary>
+    public long Waited { get; set; }
+
     /// <summary>Gets or sets an owner's tag: the scenario's own bookkeeping.</summary>
     public object? Tag { get; set; }
 }

@@ -59,10 +59,15 @@ internal sealed class ClientFleet : IEventSink
     }
 
     /// <summary>The server answers an attempt; the answer reaches the client one network delay later.</summary>
-    public void Respond(Attempt attempt, int status, TimeSpan? retryAfter = null)
+    /// <param name="attempt">The attempt answered.</param>
+    /// <param name="status">The status code.</param>
+    /// <param name="retryAfter">The answer's <c>Retry-After</c>, if any.</param>
+    /// <param name="quotaReset">How long until the host's quota is back, when the answer says it is spent (P1).</param>
+    public void Respond(Attempt attempt, int status, TimeSpan? retryAfter = null, TimeSpan? quotaReset = null)
     {
         attempt.Status = status;
         attempt.RetryAfter = retryAfter;
+        attempt.QuotaReset = quotaReset;
         _scheduler.After(_oneWay, this, AnswerEvent, attempt);
     }
 
@@ -95,6 +100,7 @@ internal sealed class ClientFleet : IEventSink
                 Send(call);
                 break;
             case LoopAction.Wait:
+                call.Waited += step.Delay.Ticks;
                 _scheduler.After(step.Delay.Ticks, this, BeforeSendEvent, call);
                 break;
             default:
@@ -119,11 +125,21 @@ internal sealed class ClientFleet : IEventSink
             }
         }
 
-        var attempt = new Attempt(call, permit, _scheduler.Now);
+        // As AttemptTimer.Begin: the attempt timeout, or the time left before the call's deadline when that is shorter.
+        TimeSpan? remaining = call.Loop.Remaining(now);
+        bool limitIsDeadline = remaining is { } left && (_attemptTimeout is null || left.Ticks < _attemptTimeout);
+        long? limit = limitIsDeadline ? Math.Max(0, remaining!.Value.Ticks) : _attemptTimeout;
+        var attempt = new Attempt(call, permit, _scheduler.Now)
+        {
+            LimitIsDeadline = limitIsDeadline,
+
+            // Request-Timeout-Ms, as DeadlineHeaders writes it: whole milliseconds, rounded down.
+            RequestTimeout = limit is { } ticks ? TimeSpan.FromMilliseconds(ticks / TimeSpan.TicksPerMillisecond) : null,
+        };
         call.NetworkSends++;
         _observer.AttemptSent(attempt, _scheduler.Now);
         _scheduler.After(_oneWay, this, ArriveEvent, attempt);
-        if (_attemptTimeout is { } timeout)
+        if (limit is { } timeout)
         {
             _scheduler.After(timeout, this, TimeoutEvent, attempt);
         }
@@ -139,9 +155,11 @@ internal sealed class ClientFleet : IEventSink
         attempt.Settled = true;
         RetryOptions retry = _options.Retry;
 
-        // As the handler's Retry-After reader does: only on a retriable status, only when honoured.
+        // As the handler's readers do: Retry-After only on a retriable status, only when honoured (RetryAfterReader);
+        // a spent quota on any answer, when the rate-limit headers are honoured (RateLimitReader).
         TimeSpan? retryAfter = retry.HonorRetryAfter && retry.RetrySet.Contains(attempt.Status) ? attempt.RetryAfter : null;
-        var outcome = AttemptOutcome.Status(attempt.Status, retryAfter);
+        TimeSpan? quotaReset = retry.HonorRateLimitHeaders ? attempt.QuotaReset : null;
+        var outcome = AttemptOutcome.Status(attempt.Status, retryAfter) with { QuotaReset = quotaReset };
         _observer.AttemptSettled(attempt, outcome, _scheduler.Now);
         Report(attempt, outcome);
         Completed(attempt.Call, outcome);
@@ -168,7 +186,7 @@ internal sealed class ClientFleet : IEventSink
     {
         if (_options.CircuitBreaker.Enabled)
         {
-            BreakerGate.Report(Host(attempt.Call.Client), attempt.Permit, outcome, cutByDeadline: false, attempt.SentAt, Clock.GetTimestamp(), _options.CircuitBreaker, Clock, _random);
+            BreakerGate.Report(Host(attempt.Call.Client), attempt.Permit, outcome, cutByDeadline: attempt.LimitIsDeadline, attempt.SentAt, Clock.GetTimestamp(), _options.CircuitBreaker, Clock, _random);
         }
     }
 

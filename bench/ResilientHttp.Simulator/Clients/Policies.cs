@@ -12,6 +12,10 @@ internal static class Policies
 
     public const string DefaultRetryWithBudgetName = "default retry + budget";
 
+    public const string IgnoringRateLimitHeadersName = "library defaults, rate-limit headers ignored";
+
+    public const string NaiveName = "no retries, rate-limit headers ignored";
+
     /// <summary>Gets every policy, in report order.</summary>
     public static IReadOnlyList<Policy> All { get; } =
     [
@@ -88,6 +92,27 @@ internal static class Policies
         LibraryDefaultsName,
         "new ResilientHttpOptions(): default retry, budget and breaker",
         new ResilientHttpOptions());
+
+    /// <summary>
+    /// One send per call and no pause from the quota headers either: a client without the library. (<see cref="NoRetries"/>
+    /// still paces from them: a host's pause does not depend on <c>Retry.Enabled</c>.)
+    /// </summary>
+    public static Policy NoRetriesIgnoringRateLimitHeaders() => new(
+        NaiveName,
+        "Retry.Enabled = false, Retry.HonorRateLimitHeaders = false",
+        Build(retry =>
+        {
+            retry.Enabled = false;
+            retry.HonorRateLimitHeaders = false;
+        }));
+
+    /// <summary>Everything as shipped but P1: a response saying the host's quota is spent is not acted on.</summary>
+    public static Policy LibraryDefaultsIgnoringRateLimitHeaders()
+    {
+        var options = new ResilientHttpOptions();
+        options.Retry.HonorRateLimitHeaders = false;
+        return new Policy(IgnoringRateLimitHeadersName, "new ResilientHttpOptions() with Retry.HonorRateLimitHeaders = false", options);
+    }
 
     private static string Named(string name, bool budget) => budget ? name + " + budget" : name;
 

@@ -10,13 +10,17 @@ internal sealed class MarkdownReport(
     double capacity,
     IReadOnlyList<Policy> policies,
     IReadOnlyList<FleetOutageResult> fleet,
-    IReadOnlyList<HerdResult> herd)
+    IReadOnlyList<HerdResult> herd,
+    IReadOnlyList<FleetOutageResult> shedding,
+    IReadOnlyList<QuotaResult> quota)
 {
     private const int ChartClients = 1_000;
     private const double ChartLoad = 0.7;
     private const int ChartOutage = 30;
 
     private readonly StringBuilder _md = new();
+    private readonly SheddingReport _shedding = new(fleet, shedding);
+    private readonly QuotaReport _quota = new(quota);
     private Dictionary<FleetOutageSettings, FleetOutageResult>? _baselines;
 
     public IReadOnlyList<ControlCheck> Controls { get; } =
@@ -41,7 +45,17 @@ internal sealed class MarkdownReport(
         PolicySummary();
         TransientSection();
         RepresentativeTable();
+        if (!_shedding.IsEmpty)
+        {
+            _shedding.Write(_md);
+        }
+
         HerdSection();
+        if (!_quota.IsEmpty)
+        {
+            _quota.Write(_md);
+        }
+
         ChartsSection();
         DefaultsByWorld();
         File.WriteAllText(Path.Combine(outputDirectory, "fleet-safety.md"), _md.ToString());
@@ -69,12 +83,14 @@ internal sealed class MarkdownReport(
         Line("A discrete-event simulation in virtual time (`bench/ResilientHttp.Simulator`). The clients are not a model of the");
         Line("library: every decision is made by the library's own code, called directly through `InternalsVisibleTo`:");
         Line("`OutcomeClassifier` classifies each outcome (retriable? breaker failure?), `RetryStrategy.Decide` computes the");
-        Line("backoff and pays from the client's `RetryBudget`, `RetryStrategy.PacingDelay` and `HostPacing` apply `Retry-After`,");
-        Line("and `Circuit` (with a `TimeProvider` whose timestamps are the virtual clock) opens, probes and closes. Each client");
-        Line("process holds the library's own `HostState` for the server (budget, circuit, pacing), as `HostTable` would.");
-        Line("Jitter draws come from a seeded xoshiro256** source that is a `RandomSource`, the library's seam for randomness.");
-        Line("The attempt loop around those calls (pace, send, time out, report to the breaker, decide, wait) follows");
-        Line("`RetryHandler.SendAsync` and `CircuitBreakerHandler` step for step.");
+        Line("backoff and pays from the client's `RetryBudget`, `RetryStrategy.RecordPause`, `PacingDelay` and `HostPacing` apply");
+        Line("`Retry-After` and a spent quota's reset, and `Circuit` (with a `TimeProvider` whose timestamps are the virtual clock)");
+        Line("opens, probes and closes, entered and told each outcome through `BreakerGate`. Each client process holds the library's");
+        Line("own `HostState` for the server (budget, circuit, pacing), as `HostTable` would. Jitter draws come from a seeded");
+        Line("xoshiro256** source that is a `RandomSource`, the library's seam for randomness. Each call is the library's own");
+        Line("`RetryLoop`, the sans-IO state machine that `RetryHandler` awaits around, driven directly: asked before each send and");
+        Line("told each outcome, it answers send, wait or stop; the simulator does only the I/O (the network, the attempt timeout,");
+        Line("the server), in virtual time.");
         Line();
         Line("**Fleet outage.** N client processes share λ = 0.5, 0.7 or 0.9 of the server's capacity C as independent");
         Line(Invariant($"Poisson streams (one GET per call, C = {capacity:0} attempts/s, 1 ms each way on the network). The server is one FIFO"));
@@ -90,6 +106,9 @@ internal sealed class MarkdownReport(
         Line("waits for its 10 s attempt timeout; queued work is lost), **brown-out** (the server runs at 0.25 C; its queue fills");
         Line("and its waits pass the attempt timeout). Every policy faces exactly the same calls (the arrival stream is seeded");
         Line("by the world, not the policy). The run goes on for 120 s after the outage ends.");
+        Line("**Shedding.** The brown-outs are run a second time, for *no retries* and *library defaults*, against a server that");
+        Line("sheds the attempts whose sender's time (`Request-Timeout-Ms`) ran out while they were queued; see");
+        Line("[Brown-out with a shedding server](#brown-out-with-a-shedding-server).");
         Line("**Transient failures.** No outage, λ = 0.7 C: the server fails 1% or 5% of attempts at once (503), each independently:");
         Line("the background of failures that retries exist for. These worlds judge only that the defaults still retry.");
         Line();
@@ -112,6 +131,8 @@ internal sealed class MarkdownReport(
         Line("that answers 429 beyond it. A call is the library's (up to 4 sends); when a call fails, the application calls again");
         Line("at once, until the client has made 30 sends. Run twice: with `Retry-After` on the 429 (the whole seconds until the");
         Line("next token, at least 1), and without.");
+        Line("**Quota herd.** Clients that each make a series of calls against a fixed-window quota that says in every answer when");
+        Line("it is spent (P1); see [Quota herd](#quota-herd-a-server-that-announces-its-quota-p1).");
         Line();
         Line("## Policies");
         Line();
@@ -347,6 +368,7 @@ internal sealed class MarkdownReport(
                 $"Goodput: {world}", "time (s)", "successful answers per second ÷ C", 1, [.. runs.Select(r => (r.Policy, r.Goodput))], marks));
         }
 
+        _shedding.WriteChart(images);
         foreach (bool retryAfter in new[] { true, false })
         {
             HerdResult[] runs = [.. herd.Where(r => r.Settings.SendRetryAfter == retryAfter)];
@@ -367,18 +389,30 @@ internal sealed class MarkdownReport(
 
     private string Csv()
     {
-        var csv = new StringBuilder("scenario,clients,load,outage_s,mode,policy,requests,attempts,amplification,peak_offered_after,recovery_s,success,wasted,herd_sends_per_client,herd_done,herd_done_within_cap,herd_99_s,herd_peak_per_100ms_after_start,transient_failures,goals_missed\n");
+        var csv = new StringBuilder("scenario,clients,load,outage_s,mode,policy,requests,attempts,amplification,peak_offered_after,recovery_s,success,wasted,herd_sends_per_client,herd_done,herd_done_within_cap,herd_99_s,herd_peak_per_100ms_after_start,transient_failures,goals_missed,shed,quota_429_per_call,quota_sends_per_call,quota_wait_per_call_s,quota_done_s\n");
         foreach (FleetOutageResult r in fleet)
         {
             FleetOutageSettings s = r.Settings;
             FleetOutageResult none = Baselines[s];
             int missed = WorldGoal.All.Count(g => g.Applies(s) && !g.IsMet(r, none));
-            csv.Append(Invariant($"fleet,{s.Clients},{s.Load},{s.OutageSeconds},{(s.IsTransient ? "Transient" : s.Mode)},\"{r.Policy}\",{r.Requests},{r.Attempts},{r.Amplification:0.####},{r.PeakOfferedAfterRecovery:0.####},{(r.Recovered ? r.RecoverySeconds.ToString(CultureInfo.InvariantCulture) : "inf")},{r.SuccessFraction:0.####},{r.WastedFraction:0.####},,,,,,{s.TransientFailureRate},{missed}\n"));
+            csv.Append(Invariant($"fleet,{s.Clients},{s.Load},{s.OutageSeconds},{(s.IsTransient ? "Transient" : s.Mode)},\"{r.Policy}\",{r.Requests},{r.Attempts},{r.Amplification:0.####},{r.PeakOfferedAfterRecovery:0.####},{(r.Recovered ? r.RecoverySeconds.ToString(CultureInfo.InvariantCulture) : "inf")},{r.SuccessFraction:0.####},{r.WastedFraction:0.####},,,,,,{s.TransientFailureRate},{missed},,,,,\n"));
+        }
+
+        foreach (FleetOutageResult r in shedding)
+        {
+            FleetOutageSettings s = r.Settings;
+            csv.Append(Invariant($"fleet-shedding,{s.Clients},{s.Load},{s.OutageSeconds},{s.Mode},\"{r.Policy}\",{r.Requests},{r.Attempts},{r.Amplification:0.####},{r.PeakOfferedAfterRecovery:0.####},{(r.Recovered ? r.RecoverySeconds.ToString(CultureInfo.InvariantCulture) : "inf")},{r.SuccessFraction:0.####},{r.WastedFraction:0.####},,,,,,,,{r.ShedFraction:0.####},,,,\n"));
         }
 
         foreach (HerdResult r in herd)
         {
-            csv.Append(Invariant($"herd,{r.Settings.Clients},,,{(r.Settings.SendRetryAfter ? "429+Retry-After" : "429")},\"{r.Policy}\",,,,,,,,{r.AttemptsPerClient:0.####},{r.SuccessFraction:0.####},{r.DoneWithinCapFraction:0.####},{(double.IsPositiveInfinity(r.Seconds99) ? "inf" : r.Seconds99.ToString("0.###", CultureInfo.InvariantCulture))},{r.SendsPer100Ms.Skip(1).Max()},,{(Goal.HerdIsMet(r) ? 0 : 1)}\n"));
+            csv.Append(Invariant($"herd,{r.Settings.Clients},,,{(r.Settings.SendRetryAfter ? "429+Retry-After" : "429")},\"{r.Policy}\",,,,,,,,{r.AttemptsPerClient:0.####},{r.SuccessFraction:0.####},{r.DoneWithinCapFraction:0.####},{(double.IsPositiveInfinity(r.Seconds99) ? "inf" : r.Seconds99.ToString("0.###", CultureInfo.InvariantCulture))},{r.SendsPer100Ms.Skip(1).Max()},,{(Goal.HerdIsMet(r) ? 0 : 1)},,,,,\n"));
+        }
+
+        foreach (QuotaResult r in quota)
+        {
+            QuotaSettings s = r.Settings;
+            csv.Append(Invariant($"quota,{s.Clients},,,{(s.Scope == QuotaScope.PerClient ? "quota per client" : "one quota")} {s.Limit}/{s.Window.TotalSeconds:0}s,\"{r.Policy}\",{r.Calls},,,,,{r.SuccessFraction:0.####},,,,,,,,,,{r.TooManyRequestsPerCall:0.####},{r.SendsPerCall:0.####},{r.WaitSecondsPerCall:0.####},{(double.IsPositiveInfinity(r.DoneSeconds) ? "inf" : r.DoneSeconds.ToString("0.###", CultureInfo.InvariantCulture))}\n"));
         }
 
         return csv.ToString();
@@ -389,7 +423,7 @@ internal sealed class MarkdownReport(
 
     private static string ChartName(string what, OutageMode mode) => $"{what}-{mode.ToString().ToLowerInvariant()}.svg";
 
-    private static double Median(FleetOutageResult[] runs, Func<FleetOutageResult, double> value)
+    internal static double Median(FleetOutageResult[] runs, Func<FleetOutageResult, double> value)
     {
         if (runs.Length == 0)
         {

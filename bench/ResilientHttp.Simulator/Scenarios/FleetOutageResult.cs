@@ -23,6 +23,9 @@ internal sealed record FleetOutageResult(
     IReadOnlyList<double> OfferedLoad,
     IReadOnlyList<double> Goodput)
 {
+    /// <summary>Gets the share of the server's work in the window spent shedding (answering 503 to expired attempts): part of the waste.</summary>
+    public double ShedFraction { get; init; }
+
     public double Amplification => Requests == 0 ? 0 : Attempts / (double)Requests;
 
     public bool Recovered => !double.IsPositiveInfinity(RecoverySeconds);

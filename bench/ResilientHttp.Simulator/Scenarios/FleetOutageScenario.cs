@@ -47,7 +47,8 @@ internal sealed class FleetOutageScenario : IEventSink, ICallObserver
             VirtualClock.Ticks(settings.OutageEndSecond),
             settings.RunSeconds,
             settings.TransientFailureRate,
-            SeededRandom.Combine((long)settings.Seed, 7));
+            SeededRandom.Combine((long)settings.Seed, 7),
+            settings.Shedding);
         _fleet.Server = _server;
         _meanGap = 1 / (settings.Load * settings.Capacity);
         _offered = new long[settings.RunSeconds];
@@ -108,6 +109,7 @@ internal sealed class FleetOutageScenario : IEventSink, ICallObserver
         double peak = offered.Skip(end).Take(_settings.WindowAfterSeconds).DefaultIfEmpty(0).Max();
         double busy = _server.BusySeconds.Skip(_settings.OutageStartSecond).Take(_settings.WindowEndSecond - _settings.OutageStartSecond).Sum();
         double wasted = _server.WastedSeconds.Skip(_settings.OutageStartSecond).Take(_settings.WindowEndSecond - _settings.OutageStartSecond).Sum();
+        double shed = _server.ShedSeconds.Skip(_settings.OutageStartSecond).Take(_settings.WindowEndSecond - _settings.OutageStartSecond).Sum();
         return new FleetOutageResult(
             _settings,
             _policy.Name,
@@ -118,7 +120,10 @@ internal sealed class FleetOutageScenario : IEventSink, ICallObserver
             _requests == 0 ? 0 : _succeeded / (double)_requests,
             busy == 0 ? 0 : wasted / busy,
             offered,
-            goodput);
+            goodput)
+        {
+            ShedFraction = busy == 0 ? 0 : shed / busy,
+        };
     }
 
     /// <summary>

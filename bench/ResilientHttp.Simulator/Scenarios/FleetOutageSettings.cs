@@ -29,6 +29,12 @@ internal sealed record FleetOutageSettings(int Clients, double Load, int OutageS
     /// <summary>Gets whether this is a world of independent transient failures (no outage), where retries should pay off.</summary>
     public bool IsTransient => TransientFailureRate > 0;
 
+    /// <summary>
+    /// Gets whether the server sheds: each attempt carries its sender's remaining time (<c>Request-Timeout-Ms</c>), and
+    /// an attempt taken off the queue after that time ran out is answered 503 instead of served (<c>UseRequestDeadline</c>).
+    /// </summary>
+    public bool Shedding { get; init; }
+
     /// <summary>Gets the one-way network delay.</summary>
     public TimeSpan OneWayDelay { get; init; } = TimeSpan.FromMilliseconds(1);
 
@@ -42,5 +48,5 @@ internal sealed record FleetOutageSettings(int Clients, double Load, int OutageS
 
     public override string ToString() => IsTransient
         ? FormattableString.Invariant($"N={Clients}, λ={Load:0.0}C, {TransientFailureRate:P0} transient failures")
-        : FormattableString.Invariant($"N={Clients}, λ={Load:0.0}C, T={OutageSeconds}s, {Mode}");
+        : FormattableString.Invariant($"N={Clients}, λ={Load:0.0}C, T={OutageSeconds}s, {Mode}{(Shedding ? ", shedding" : string.Empty)}");
 }

@@ -30,6 +30,25 @@ internal static class Sweep
            select new FleetOutageSettings(n, 0.7, 0, OutageMode.FailFast, SeededRandom.Combine((long)seed, n, 70, (long)(p * 1000), 99)) { Capacity = capacity, TransientFailureRate = p },
     ];
 
+    /// <summary>Gets the policies run against the shedding server: the defaults, and sending each call once.</summary>
+    public static IReadOnlyList<Policy> SheddingPolicies { get; } = [Policies.NoRetries(), Policies.LibraryDefaults()];
+
+    /// <summary>Gets the policies run in the quota herd: sending once (with and without P1), and the defaults with and without P1.</summary>
+    public static IReadOnlyList<Policy> QuotaPolicies { get; } =
+    [
+        Policies.NoRetriesIgnoringRateLimitHeaders(),
+        Policies.NoRetries(),
+        Policies.LibraryDefaultsIgnoringRateLimitHeaders(),
+        Policies.LibraryDefaults(),
+    ];
+
+    /// <summary>
+    /// The brown-outs among <paramref name="worlds"/> again, each with the same seed (the same calls at the same moments)
+    /// but a server that sheds the attempts whose sender's time ran out.
+    /// </summary>
+    public static IReadOnlyList<FleetOutageSettings> SheddingWorlds(IReadOnlyList<FleetOutageSettings> worlds) =>
+        [.. worlds.Where(w => w is { IsTransient: false, Mode: OutageMode.BrownOut, Shedding: false }).Select(w => w with { Shedding = true })];
+
     /// <summary>Runs every policy in every world; results in world order, then policy order.</summary>
     public static IReadOnlyList<FleetOutageResult> RunFleet(IReadOnlyList<FleetOutageSettings> worlds, IReadOnlyList<Policy> policies, int parallelism)
     {
@@ -50,6 +69,17 @@ internal static class Sweep
                     select (new HerdSettings(retryAfter, SeededRandom.Combine((long)seed, retryAfter ? 1 : 0)), policy)).ToArray();
         var results = new HerdResult[jobs.Length];
         Parallel.For(0, jobs.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, i => results[i] = HerdScenario.Run(jobs[i].Item1, jobs[i].policy));
+        return results;
+    }
+
+    /// <summary>Runs the policies in the quota herd, with a quota per client and with one for the fleet.</summary>
+    public static IReadOnlyList<QuotaResult> RunQuota(ulong seed, IReadOnlyList<Policy> policies, int parallelism)
+    {
+        var jobs = (from scope in new[] { QuotaScope.PerClient, QuotaScope.Shared }
+                    from policy in policies
+                    select (new QuotaSettings(scope, SeededRandom.Combine((long)seed, 17, (long)scope)), policy)).ToArray();
+        var results = new QuotaResult[jobs.Length];
+        Parallel.For(0, jobs.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, i => results[i] = QuotaScenario.Run(jobs[i].Item1, jobs[i].policy));
         return results;
     }
 }

@@ -6,6 +6,9 @@ namespace ResilientHttp.Simulator;
 /// up on a queued attempt, so it serves it anyway: that is the wasted work that lets retries keep a
 /// recovered server down. An outage window makes it fail in one of three ways (<see cref="OutageMode"/>); a
 /// transient failure rate makes it answer that share of attempts 503 at once, independently, outage or not.
+/// A shedding server (<c>app.UseRequestDeadline()</c> in front of the same queue) reads each attempt's
+/// <c>Request-Timeout-Ms</c>, counted from the attempt's arrival: an attempt taken off the queue after its sender's time
+/// ran out is answered 503 for a fiftieth of a service time, instead of being served.
 /// </summary>
 internal sealed class QueueServer : IAttemptServer, IEventSink
 {
@@ -13,6 +16,9 @@ internal sealed class QueueServer : IAttemptServer, IEventSink
     private const int OutageStartsEvent = 1;
     private const int OutageEndsEvent = 2;
     private const double BrownOutCapacityFactor = 0.25;
+
+    // Reading a header and writing a 503 instead of running the endpoint: near zero, but not free.
+    private const double ShedCostFactor = 0.02;
 
     private readonly Scheduler _scheduler;
     private readonly ClientFleet _fleet;
@@ -22,14 +28,18 @@ internal sealed class QueueServer : IAttemptServer, IEventSink
     private readonly OutageMode _mode;
     private readonly double[] _busySeconds;
     private readonly double[] _wastedSeconds;
+    private readonly double[] _shedSeconds;
     private readonly double _transientFailureRate;
     private readonly SeededRandom? _failures;
+    private readonly bool _shedsExpired;
     private Attempt? _inService;
+    private bool _shedding;
     private long _serviceTicks;
     private bool _down;
 
-    public QueueServer(Scheduler scheduler, ClientFleet fleet, double capacity, int queueLimit, OutageMode mode, long outageStart, long outageEnd, int seconds, double transientFailureRate = 0, ulong seed = 0)
+    public QueueServer(Scheduler scheduler, ClientFleet fleet, double capacity, int queueLimit, OutageMode mode, long outageStart, long outageEnd, int seconds, double transientFailureRate = 0, ulong seed = 0, bool shedsExpired = false)
     {
+        _shedsExpired = shedsExpired;
         _transientFailureRate = transientFailureRate;
         _failures = transientFailureRate > 0 ? new SeededRandom(seed) : null;
         _scheduler = scheduler;
@@ -39,6 +49,7 @@ internal sealed class QueueServer : IAttemptServer, IEventSink
         _mode = mode;
         _busySeconds = new double[seconds];
         _wastedSeconds = new double[seconds];
+        _shedSeconds = new double[seconds];
         if (outageEnd > outageStart)
         {
             scheduler.At(outageStart, this, OutageStartsEvent);
@@ -52,13 +63,21 @@ internal sealed class QueueServer : IAttemptServer, IEventSink
     /// <summary>Gets the seconds of work done for attempts already abandoned, per second of the run.</summary>
     public IReadOnlyList<double> WastedSeconds => _wastedSeconds;
 
+    /// <summary>Gets the seconds of work spent answering 503 to attempts whose sender's time had run out, per second of the run.</summary>
+    public IReadOnlyList<double> ShedSeconds => _shedSeconds;
+
     /// <summary>Gets the number of attempts waiting now.</summary>
     public int Queued => _queue.Count;
+
+    /// <summary>Gets how many attempts were answered 503 because their sender's time had run out (a shedding server only).</summary>
+    public long Shed { get; private set; }
 
     private double CurrentCapacity => _down && _mode == OutageMode.BrownOut ? _capacity * BrownOutCapacityFactor : _capacity;
 
     public void Receive(Attempt attempt)
     {
+        attempt.ArrivedAt = _scheduler.Now;
+
         // A healthy server's background of independent transient failures: what retries are for.
         if (_failures is not null && _failures.NextDouble() < _transientFailureRate)
         {
@@ -144,9 +163,15 @@ internal sealed class QueueServer : IAttemptServer, IEventSink
         }
 
         _inService = next;
-        _serviceTicks = Math.Max(1, (long)Math.Round(TimeSpan.TicksPerSecond / CurrentCapacity));
+        _shedding = _shedsExpired && Expired(next);
+        double cost = _shedding ? ShedCostFactor : 1;
+        _serviceTicks = Math.Max(1, (long)Math.Round(cost * TimeSpan.TicksPerSecond / CurrentCapacity));
         _scheduler.After(_serviceTicks, this, ServiceDoneEvent, next);
     }
+
+    // What UseRequestDeadline sees at the endpoint's start: the sender's time, counted from arrival, is up.
+    private bool Expired(Attempt attempt) =>
+        attempt.RequestTimeout is { } allowed && _scheduler.Now - attempt.ArrivedAt >= allowed.Ticks;
 
     private void Complete(Attempt attempt)
     {
@@ -159,9 +184,19 @@ internal sealed class QueueServer : IAttemptServer, IEventSink
             {
                 _wastedSeconds[second] += work;
             }
+
+            if (_shedding)
+            {
+                _shedSeconds[second] += work;
+            }
         }
 
-        _fleet.Respond(attempt, 200);
+        if (_shedding)
+        {
+            Shed++;
+        }
+
+        _fleet.Respond(attempt, _shedding ? 503 : 200);
         StartNext();
     }
 }

@@ -85,6 +85,50 @@ public sealed class ClientFleetTests
         server.Arrivals.Skip(1).ShouldAllBe(t => t >= VirtualClock.Ticks(5.002));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A200SayingTheQuotaIsSpent_HoldsTheClientsNextCallUntilTheReset_OnlyWhenTheHeadersAreHonoured(bool honoured)
+    {
+        var scheduler = new Scheduler();
+        var observer = new RecordingObserver();
+        Policy policy = honoured ? Policies.LibraryDefaults() : Policies.LibraryDefaultsIgnoringRateLimitHeaders();
+        var fleet = new ClientFleet(scheduler, policy, clients: 1, new SeededRandom(1), observer, OneWay);
+        fleet.Server = new FixedWindowQuotaServer(scheduler, fleet, limit: 1, TimeSpan.FromSeconds(2), QuotaScope.PerClient, clients: 1);
+
+        fleet.Start(new Call(0, 0));
+        scheduler.RunUntil(VirtualClock.Ticks(0.01));
+        fleet.Start(new Call(0, scheduler.Now));
+        scheduler.RunUntil(VirtualClock.Ticks(0.02));
+
+        // The first call's 200 took the window's only call and said "2 s": honoured, the next call waits for the
+        // reset (P1) instead of being sent at 10 ms to collect a 429.
+        observer.Sent.Count.ShouldBe(honoured ? 1 : 2);
+        scheduler.RunUntil(VirtualClock.Ticks(60));
+        observer.Finished.ShouldAllBe(f => f.Succeeded);
+        observer.Sent[1].ShouldBeGreaterThanOrEqualTo(honoured ? VirtualClock.Ticks(2.002) : VirtualClock.Ticks(0.01));
+        fleet.Host(0).Pacing.Source.ShouldBe(honoured ? WaitSource.RateLimit : WaitSource.Pacing);
+    }
+
+    [Fact]
+    public void RequestTimeoutMs_IsTheAttemptTimeout_OrTheTimeLeftBeforeTheCallsDeadlineWhenSooner()
+    {
+        var scheduler = new Scheduler();
+        var observer = new AttemptObserver();
+        var options = new ResilientHttpOptions { TotalTimeout = TimeSpan.FromSeconds(12.5) };
+        options.CircuitBreaker.Enabled = false;
+        options.Retry.JitterFactor = 0;
+        var fleet = new ClientFleet(scheduler, new Policy("deadline", "TotalTimeout = 12.5 s", options), clients: 1, new SeededRandom(1), observer, OneWay);
+        fleet.Server = new NeverAnswers();
+
+        fleet.Start(new Call(0, 0));
+        scheduler.RunUntil(VirtualClock.Ticks(60));
+
+        // First attempt: the 10 s attempt timeout; after it and a 1 s backoff, 1.5 s are left, in whole milliseconds.
+        observer.Attempts.Select(a => a.RequestTimeout).ShouldBe([TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(1500)]);
+        observer.Attempts.Select(a => a.LimitIsDeadline).ShouldBe([false, true]);
+    }
+
     private static (Scheduler, ClientFleet, RecordingObserver, ScriptedServer) CreateSut(Policy policy, params (int, TimeSpan?)[] script)
     {
         var scheduler = new Scheduler();
@@ -93,5 +137,27 @@ public sealed class ClientFleetTests
         var server = new ScriptedServer(fleet, scheduler, script);
         fleet.Server = server;
         return (scheduler, fleet, observer, server);
+    }
+
+    private sealed class NeverAnswers : IAttemptServer
+    {
+        public void Receive(Attempt attempt)
+        {
+        }
+    }
+
+    private sealed class AttemptObserver : ICallObserver
+    {
+        public List<Attempt> Attempts { get; } = [];
+
+        public void AttemptSent(Attempt attempt, long now) => Attempts.Add(attempt);
+
+        public void AttemptSettled(Attempt attempt, in AttemptOutcome outcome, long now)
+        {
+        }
+
+        public void CallFinished(Call call, bool succeeded, long now)
+        {
+        }
     }
 }

@@ -32,6 +32,8 @@ public sealed class DeterminismTests
 
         File.ReadAllText(Path.Combine(second, "fleet-safety.md")).ShouldBe(File.ReadAllText(Path.Combine(first, "fleet-safety.md")));
         File.ReadAllText(Path.Combine(second, "img", "offered-brownout.svg")).ShouldBe(File.ReadAllText(Path.Combine(first, "img", "offered-brownout.svg")));
+        File.ReadAllText(Path.Combine(second, "img", SheddingReport.ChartFile)).ShouldBe(File.ReadAllText(Path.Combine(first, "img", SheddingReport.ChartFile)));
+        File.ReadAllText(Path.Combine(second, "fleet-safety.csv")).ShouldBe(File.ReadAllText(Path.Combine(first, "fleet-safety.csv")));
     }
 
     private static string WriteReport()
@@ -45,7 +47,9 @@ public sealed class DeterminismTests
         ];
         IReadOnlyList<FleetOutageResult> fleet = Sweep.RunFleet(worlds, policies, parallelism: 2);
         IReadOnlyList<HerdResult> herd = Sweep.RunHerd(9, policies, parallelism: 2);
-        new MarkdownReport(directory, 9, 100, policies, fleet, herd).Write();
+        IReadOnlyList<FleetOutageResult> shedding = Sweep.RunFleet(Sweep.SheddingWorlds(worlds), Sweep.SheddingPolicies, parallelism: 2);
+        IReadOnlyList<QuotaResult> quota = Sweep.RunQuota(9, Sweep.QuotaPolicies, parallelism: 2);
+        new MarkdownReport(directory, 9, 100, policies, fleet, herd, shedding, quota).Write();
         return directory;
     }
 
