@@ -30,15 +30,14 @@ internal sealed class RequestDeadlineMiddleware(TimeProvider time, SheddingMetri
         CancellationToken aborted = context.RequestAborted;
         using var deadline = new CancellationTokenSource(allowed, time);
         using CancellationTokenRegistration link = aborted.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), deadline);
-        var run = new EndpointRun(this, allowed, arrived);
+
+        // When routing comes later, or there is no endpoint, the moment it starts cannot be known: only the token is cut.
+        EndpointRun? run = null;
         if (context.GetEndpoint() is { RequestDelegate: { } endpoint } found)
         {
-            context.SetEndpoint(new Endpoint(c => run.StartAsync(c, endpoint), found.Metadata, found.DisplayName));
-        }
-        else
-        {
-            // Routing comes later, or there is no endpoint: the moment it starts cannot be known, so only the token is cut.
-            run.Untracked = true;
+            var wrapped = new EndpointRun(this, allowed, arrived);
+            context.SetEndpoint(new Endpoint(c => wrapped.StartAsync(c, endpoint), found.Metadata, found.DisplayName));
+            run = wrapped;
         }
 
         context.RequestAborted = deadline.Token;
@@ -46,7 +45,7 @@ internal sealed class RequestDeadlineMiddleware(TimeProvider time, SheddingMetri
         {
             await next(context).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (run.ShouldShed(context, deadline.Token, aborted))
+        catch (OperationCanceledException) when (run?.ShouldShed(context, deadline.Token, aborted) == true)
         {
             // A wait behind us gave up at the deadline by throwing: the request is shed below.
         }
@@ -55,7 +54,7 @@ internal sealed class RequestDeadlineMiddleware(TimeProvider time, SheddingMetri
             context.RequestAborted = aborted;
         }
 
-        if (run.ShouldShed(context, deadline.Token, aborted))
+        if (run?.ShouldShed(context, deadline.Token, aborted) == true)
         {
             Shed(context, ShedReason.ExpiredWaiting, allowed, arrived);
         }
@@ -70,30 +69,26 @@ internal sealed class RequestDeadlineMiddleware(TimeProvider time, SheddingMetri
 
     private TimeSpan Waited(long arrived) => time.GetElapsedTime(arrived);
 
-    // The endpoint of one request, wrapped: knows whether it started, and refuses to start it past the deadline.
+    // The endpoint of one request, wrapped: knows whether it was reached, and refuses to start it past the deadline.
     private sealed class EndpointRun(RequestDeadlineMiddleware owner, TimeSpan allowed, long arrived)
     {
-        private bool _started;
-        private bool _shedAtStart;
-
-        public bool Untracked { get; set; }
+        private bool _reached;
 
         public Task StartAsync(HttpContext context, RequestDelegate endpoint)
         {
+            _reached = true;
             if (owner.Waited(arrived) >= allowed)
             {
-                _shedAtStart = true;
                 owner.Shed(context, ShedReason.ExpiredWaiting, allowed, arrived);
                 return Task.CompletedTask;
             }
 
-            _started = true;
             return endpoint(context);
         }
 
-        // Shed when the sender's time, not the client's connection, ran out before the endpoint started and nothing
-        // has been written yet; a request already shed at its endpoint's start is not shed twice.
+        // Shed when the sender's time, not the client's connection, ran out before the endpoint was reached and nothing
+        // has been written yet; a request the endpoint's start either ran or already shed is not shed here.
         public bool ShouldShed(HttpContext context, CancellationToken deadline, CancellationToken aborted) =>
-            !Untracked && !_started && !_shedAtStart && deadline.IsCancellationRequested && !aborted.IsCancellationRequested && !context.Response.HasStarted;
+            !_reached && deadline.IsCancellationRequested && !aborted.IsCancellationRequested && !context.Response.HasStarted;
     }
 }

@@ -44,14 +44,21 @@ public sealed class RequestDeadlineTests
         }, release);
     }
 
+    // Sends a request to /hold and returns once its endpoint runs, holding the one permit: the answer is still to come.
+    private static async Task<Task<HttpResponseMessage>> HoldThePermitAsync(DeadlineServer server)
+    {
+        Task<HttpResponseMessage> holder = Http.SendAsync(Get(server.Address, "/hold"));
+        await DeadlineServer.UntilAsync(() => server.EndpointRuns == 1);
+        return holder;
+    }
+
     [Fact]
     public async Task Get_DeadlinePassingInTheLimitersQueue_IsShedWith503BeforeItsEndpointRuns()
     {
         (Func<HttpContext, Task> endpoint, TaskCompletionSource release) = Holding();
         await using DeadlineServer server = await DeadlineServer.StartAsync(endpoint);
         using MetricCollector<long> shed = Shed(server);
-        Task<HttpResponseMessage> holder = Http.SendAsync(Get(server.Address, "/hold"));
-        await DeadlineServer.UntilAsync(() => server.EndpointRuns == 1);
+        Task<HttpResponseMessage> holder = await HoldThePermitAsync(server);
         Task<HttpResponseMessage> queued = Http.SendAsync(Get(server.Address, "/late", "2000"));
         await DeadlineServer.UntilAsync(() => server.Limiter.GetStatistics()!.CurrentQueuedCount == 1);
 
@@ -77,8 +84,7 @@ public sealed class RequestDeadlineTests
         (Func<HttpContext, Task> endpoint, TaskCompletionSource release) = Holding();
         await using DeadlineServer server = await DeadlineServer.StartAsync(endpoint);
         using MetricCollector<long> shed = Shed(server);
-        Task<HttpResponseMessage> holder = Http.SendAsync(Get(server.Address, "/hold"));
-        await DeadlineServer.UntilAsync(() => server.EndpointRuns == 1);
+        Task<HttpResponseMessage> holder = await HoldThePermitAsync(server);
         Task<HttpResponseMessage> queued = Http.SendAsync(Get(server.Address, "/in-time", "2000"));
         Task<HttpResponseMessage> unlimited = Http.SendAsync(Get(server.Address, "/no-header"));
         await DeadlineServer.UntilAsync(() => server.Limiter.GetStatistics()!.CurrentQueuedCount == 2);

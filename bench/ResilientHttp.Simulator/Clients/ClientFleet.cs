@@ -21,7 +21,6 @@ internal sealed class ClientFleet : IEventSink
     private readonly ICallObserver _observer;
     private readonly HostState?[] _hosts;
     private readonly long _oneWay;
-    private readonly long? _attemptTimeout;
     private readonly CallFacts _facts;
 
     public ClientFleet(Scheduler scheduler, Policy policy, int clients, RandomSource random, ICallObserver observer, TimeSpan oneWayDelay)
@@ -32,7 +31,6 @@ internal sealed class ClientFleet : IEventSink
         _observer = observer;
         _hosts = new HostState?[clients];
         _oneWay = oneWayDelay.Ticks;
-        _attemptTimeout = _options.AttemptTimeout?.Ticks;
 
         // What the retry handler finds for a GET without a body.
         RetryOptions retry = _options.Retry;
@@ -126,15 +124,14 @@ internal sealed class ClientFleet : IEventSink
         }
 
         // As AttemptTimer.Begin: the attempt timeout, or the time left before the call's deadline when that is shorter.
-        TimeSpan? remaining = call.Loop.Remaining(now);
-        bool limitIsDeadline = remaining is { } left && (_attemptTimeout is null || left.Ticks < _attemptTimeout);
-        long? limit = limitIsDeadline ? Math.Max(0, remaining!.Value.Ticks) : _attemptTimeout;
+        TimeSpan? limitSpan = AttemptTimer.LimitOf(_options.AttemptTimeout, call.Loop.Remaining(now), out bool limitIsDeadline);
+        long? limit = limitSpan is { } span ? Math.Max(0, span.Ticks) : null;
         var attempt = new Attempt(call, permit, _scheduler.Now)
         {
             LimitIsDeadline = limitIsDeadline,
 
-            // Request-Timeout-Ms, as DeadlineHeaders writes it: whole milliseconds, rounded down.
-            RequestTimeout = limit is { } ticks ? TimeSpan.FromMilliseconds(ticks / TimeSpan.TicksPerMillisecond) : null,
+            // Request-Timeout-Ms, as DeadlineHeaders writes it.
+            RequestTimeout = limitSpan is { } sent ? TimeSpan.FromMilliseconds(DeadlineHeaders.Milliseconds(sent)) : null,
         };
         call.NetworkSends++;
         _observer.AttemptSent(attempt, _scheduler.Now);

@@ -12,10 +12,4 @@ internal readonly record struct AttemptOutcome(OutcomeKind Kind, int StatusCode 
     public static AttemptOutcome Of(OutcomeKind kind) => new(kind);
 
     public bool IsResponse => Kind == OutcomeKind.Response;
-
-    /// <summary>Gets the pause the host asked for: its <c>Retry-After</c>, which wins, else its quota's reset.</summary>
-    public TimeSpan? HostPause => RetryAfter ?? QuotaReset;
-
-    /// <summary>Gets what the pause came from.</summary>
-    public WaitSource PauseSource => RetryAfter is not null ? WaitSource.RetryAfter : WaitSource.RateLimit;
 }

@@ -26,11 +26,13 @@ internal sealed class DeadlineHeaders : AttemptStrategy
         request.Headers.Remove(ResendHeader);
         if (attempt.Timer.Limit is { } limit)
         {
-            // Rounded down: the server is never told the sender waits longer than it does.
-            long milliseconds = Math.Max(0, (long)limit.TotalMilliseconds);
-            request.Headers.TryAddWithoutValidation(TimeoutHeader, milliseconds.ToString(CultureInfo.InvariantCulture));
+            request.Headers.TryAddWithoutValidation(TimeoutHeader, Milliseconds(limit).ToString(CultureInfo.InvariantCulture));
         }
 
         request.Headers.TryAddWithoutValidation(ResendHeader, (attempt.Attempt - 1).ToString(CultureInfo.InvariantCulture));
     }
+
+    /// <summary>The value of <see cref="TimeoutHeader"/> for a limit: whole milliseconds, never negative.</summary>
+    /// <remarks>Rounded down: the server is never told the sender waits longer than it does.</remarks>
+    public static long Milliseconds(TimeSpan limit) => Math.Max(0, (long)limit.TotalMilliseconds);
 }

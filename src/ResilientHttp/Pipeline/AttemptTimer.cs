@@ -43,11 +43,21 @@ internal struct AttemptTimer
     /// <summary>Starts timing an attempt: the shorter of the attempt timeout and the time left before the deadline, or no limit.</summary>
     public static AttemptTimer Begin(AttemptDeadlines deadlines, TimeSpan? attemptTimeout, TimeSpan? remaining, CancellationToken caller, long now)
     {
-        bool limitIsDeadline = remaining is { } left && (attemptTimeout is null || left < attemptTimeout);
-        TimeSpan? limit = limitIsDeadline ? remaining : attemptTimeout;
+        TimeSpan? limit = LimitOf(attemptTimeout, remaining, out bool limitIsDeadline);
         return limit is { } l
             ? new AttemptTimer(deadlines, deadlines.Rent(), l, now, caller, limitIsDeadline)
             : new AttemptTimer { Caller = caller };
+    }
+
+    /// <summary>The limit of an attempt: the attempt timeout, or the time left before the call's deadline when that is shorter.</summary>
+    /// <param name="attemptTimeout">The attempt timeout, if any.</param>
+    /// <param name="remaining">The time left before the call's deadline, if it has one.</param>
+    /// <param name="limitIsDeadline">Whether the limit is the deadline.</param>
+    /// <returns>The limit, or <see langword="null"/> when the attempt has none.</returns>
+    public static TimeSpan? LimitOf(TimeSpan? attemptTimeout, TimeSpan? remaining, out bool limitIsDeadline)
+    {
+        limitIsDeadline = remaining is { } left && (attemptTimeout is null || left < attemptTimeout);
+        return limitIsDeadline ? remaining : attemptTimeout;
     }
 
     /// <summary>

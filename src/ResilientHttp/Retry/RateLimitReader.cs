@@ -5,7 +5,7 @@ internal sealed class RateLimitReader(TimeProvider time) : AttemptStrategy
 {
     public override void OnAnswered(HttpResponseMessage response, ref AttemptOutcome outcome, in AttemptContext attempt)
     {
-        if (attempt.Options.Retry.HonorRateLimitHeaders && RateLimitHeaders.Read(response, time.GetUtcNow()) is { } reset)
+        if (attempt.Options.Retry.HonorRateLimitHeaders && RateLimitHeaders.Read(response, time) is { } reset)
         {
             outcome = outcome with { QuotaReset = reset };
         }

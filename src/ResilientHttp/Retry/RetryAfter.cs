@@ -33,10 +33,7 @@ internal static class RetryAfter
             return null;
         }
 
-        string? date = response.Headers.NonValidated.TryGetValues("Date", out HeaderStringValues dates) && dates.Count == 1
-            ? dates.ToString()
-            : null;
-        return Parse(values.ToString(), date, now);
+        return Parse(values.ToString(), DateOf(response), now);
     }
 
     /// <summary>Parses a <c>Retry-After</c> value.</summary>
@@ -83,10 +80,13 @@ internal static class RetryAfter
 
     /// <summary>Gets the moment a response was sent, by its own valid <c>Date</c> header, else <paramref name="now"/>.</summary>
     public static DateTimeOffset SentAt(HttpResponseMessage response, DateTimeOffset now) =>
-        response.Headers.NonValidated.TryGetValues("Date", out HeaderStringValues dates) && dates.Count == 1 &&
-        TryParseHttpDate(dates.ToString().AsSpan().Trim(), out DateTimeOffset sent)
-            ? sent
-            : now;
+        TryParseHttpDate(DateOf(response).AsSpan().Trim(), out DateTimeOffset sent) ? sent : now;
+
+    // The response's one Date header as sent, or none.
+    private static string? DateOf(HttpResponseMessage response) =>
+        response.Headers.NonValidated.TryGetValues("Date", out HeaderStringValues dates) && dates.Count == 1
+            ? dates.ToString()
+            : null;
 
     private static bool TryParseHttpDate(ReadOnlySpan<char> text, out DateTimeOffset value) =>
         DateTimeOffset.TryParseExact(

@@ -4,9 +4,11 @@ namespace ResilientHttp;
 /// <param name="ShouldRetry">Whether to send again.</param>
 /// <param name="Delay">The wait before the next send.</param>
 /// <param name="Reason">Why.</param>
-/// <param name="FromRetryAfter">Whether the wait is the host's own (its <c>Retry-After</c>, or its quota's reset) rather than the backoff.</param>
 /// <param name="Source">What the wait comes from.</param>
-internal readonly record struct RetryDecision(bool ShouldRetry, TimeSpan Delay, RetryDecisionReason Reason, bool FromRetryAfter = false, WaitSource Source = WaitSource.Backoff)
+internal readonly record struct RetryDecision(bool ShouldRetry, TimeSpan Delay, RetryDecisionReason Reason, WaitSource Source = WaitSource.Backoff)
 {
+    /// <summary>Gets whether the wait is the host's own (its <c>Retry-After</c>, or its quota's reset) rather than the backoff.</summary>
+    public bool FromRetryAfter => Source != WaitSource.Backoff;
+
     public static RetryDecision Stop(RetryDecisionReason reason) => new(false, TimeSpan.Zero, reason);
 }

@@ -94,7 +94,7 @@ internal static class RetryStrategy
             return RetryDecision.Stop(RetryDecisionReason.BudgetExhausted);
         }
 
-        return new RetryDecision(true, delay, RetryDecisionReason.Retry, fromRetryAfter, fromRetryAfter ? source : WaitSource.Backoff);
+        return new RetryDecision(true, delay, RetryDecisionReason.Retry, fromRetryAfter ? source : WaitSource.Backoff);
     }
 
     /// <summary>

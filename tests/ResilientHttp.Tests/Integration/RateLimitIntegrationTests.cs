@@ -45,7 +45,7 @@ public sealed class RateLimitIntegrationTests
         };
     }
 
-    private static async Task<(KestrelServer Server, ServiceProvider Provider, TestTimeProvider Time, List<TimeSpan> Arrivals)> StartAsync(string form, int seconds)
+    private static async Task<QuotaHost> StartAsync(string form, int seconds)
     {
         var time = new TestTimeProvider(TestClient.Start);
         var arrivals = new List<TimeSpan>();
@@ -70,48 +70,42 @@ public sealed class RateLimitIntegrationTests
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
         services.AddHttpClient("quota", c => c.BaseAddress = server.Address).AddResilientHandler(_ => { });
-        return (server, services.BuildServiceProvider(), time, arrivals);
+        return new QuotaHost(server, services.BuildServiceProvider(), time, arrivals);
     }
 
     [Theory]
     [MemberData(nameof(Forms))]
     public async Task Get_CallBeforeTheReset_IsSentOnlyAtTheReset(string form)
     {
-        (KestrelServer server, ServiceProvider provider, TestTimeProvider time, List<TimeSpan> arrivals) = await StartAsync(form, ResetSeconds);
-        await using KestrelServer ownedServer = server;
-        await using ServiceProvider owned = provider;
-        HttpClient client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("quota");
-        using (HttpResponseMessage spent = await client.GetAsync("/spend"))
+        await using QuotaHost host = await StartAsync(form, ResetSeconds);
+        using (HttpResponseMessage spent = await host.Client.GetAsync("/spend"))
         {
             spent.StatusCode.ShouldBe(HttpStatusCode.OK);
         }
 
-        time.Advance(TimeSpan.FromSeconds(1));
-        using HttpResponseMessage next = await time.RunAsync(client.GetAsync("/next"));
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+        using HttpResponseMessage next = await host.Time.RunAsync(host.Client.GetAsync("/next"));
 
         next.StatusCode.ShouldBe(HttpStatusCode.OK);
-        arrivals.Count.ShouldBe(2);
-        arrivals[1].ShouldBeGreaterThanOrEqualTo(TimeSpan.FromSeconds(ResetSeconds), $"{form}: the call went out before the quota's reset");
-        arrivals[1].ShouldBeLessThan(TimeSpan.FromSeconds((ResetSeconds + 3) * 1.5), $"{form}: the wait is the reset plus R10's bounded jitter");
+        host.Arrivals.Count.ShouldBe(2);
+        host.Arrivals[1].ShouldBeGreaterThanOrEqualTo(TimeSpan.FromSeconds(ResetSeconds), $"{form}: the call went out before the quota's reset");
+        host.Arrivals[1].ShouldBeLessThan(TimeSpan.FromSeconds((ResetSeconds + 3) * 1.5), $"{form}: the wait is the reset plus R10's bounded jitter");
     }
 
     [Theory]
     [MemberData(nameof(Forms))]
     public async Task Get_CallAfterTheReset_IsSentAtOnce(string form)
     {
-        (KestrelServer server, ServiceProvider provider, TestTimeProvider time, List<TimeSpan> arrivals) = await StartAsync(form, ResetSeconds);
-        await using KestrelServer ownedServer = server;
-        await using ServiceProvider owned = provider;
-        HttpClient client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("quota");
-        using (await client.GetAsync("/spend"))
+        await using QuotaHost host = await StartAsync(form, ResetSeconds);
+        using (await host.Client.GetAsync("/spend"))
         {
         }
 
-        time.Advance(TimeSpan.FromSeconds(ResetSeconds + 2));
-        using HttpResponseMessage next = await client.GetAsync("/next");
+        host.Time.Advance(TimeSpan.FromSeconds(ResetSeconds + 2));
+        using HttpResponseMessage next = await host.Client.GetAsync("/next");
 
         next.StatusCode.ShouldBe(HttpStatusCode.OK);
-        arrivals[1].ShouldBe(TimeSpan.FromSeconds(ResetSeconds + 2), $"{form}: nothing was waited for once the quota was back");
+        host.Arrivals[1].ShouldBe(TimeSpan.FromSeconds(ResetSeconds + 2), $"{form}: nothing was waited for once the quota was back");
     }
 
     [Theory]
@@ -119,18 +113,15 @@ public sealed class RateLimitIntegrationTests
     public async Task Get_AbsurdReset_IsIgnoredAndTheCallSentAtOnce(string form)
     {
         // Two days: past the longest believable reset in every form.
-        (KestrelServer server, ServiceProvider provider, TestTimeProvider time, List<TimeSpan> arrivals) = await StartAsync(form, 2 * 86_400);
-        await using KestrelServer ownedServer = server;
-        await using ServiceProvider owned = provider;
-        HttpClient client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("quota");
-        using (await client.GetAsync("/spend"))
+        await using QuotaHost host = await StartAsync(form, 2 * 86_400);
+        using (await host.Client.GetAsync("/spend"))
         {
         }
 
-        using HttpResponseMessage next = await client.GetAsync("/next");
+        using HttpResponseMessage next = await host.Client.GetAsync("/next");
 
         next.StatusCode.ShouldBe(HttpStatusCode.OK);
-        arrivals[1].ShouldBe(TimeSpan.Zero, $"{form}: an absurd reset held the call");
+        host.Arrivals[1].ShouldBe(TimeSpan.Zero, $"{form}: an absurd reset held the call");
     }
 
     [Fact]
@@ -190,6 +181,22 @@ public sealed class RateLimitIntegrationTests
                 _used += allowed ? 1 : 0;
                 return (allowed, limit - _used, _start + length - now);
             }
+        }
+    }
+
+    // A server that spends its quota on /spend, and a client of the library against it on a test clock.
+    private sealed class QuotaHost(KestrelServer server, ServiceProvider provider, TestTimeProvider time, List<TimeSpan> arrivals) : IAsyncDisposable
+    {
+        public HttpClient Client { get; } = provider.GetRequiredService<IHttpClientFactory>().CreateClient("quota");
+
+        public TestTimeProvider Time => time;
+
+        public List<TimeSpan> Arrivals => arrivals;
+
+        public async ValueTask DisposeAsync()
+        {
+            await provider.DisposeAsync();
+            await server.DisposeAsync();
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ResilientHttp.Tests.Retry;
 
@@ -16,7 +17,7 @@ public sealed class RateLimitHeadersTests
             response.Headers.TryAddWithoutValidation(name, value);
         }
 
-        return RateLimitHeaders.Read(response, Now);
+        return RateLimitHeaders.Read(response, new FakeTimeProvider(Now));
     }
 
     private static string Unix(DateTimeOffset at) => at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
