@@ -36,6 +36,10 @@ public sealed class ResilientHttpOptions
     /// <value>Nothing by default (<see cref="DeadlineOptions.SendHeader"/> off).</value>
     public DeadlineOptions Deadline { get; set; } = new();
 
+    /// <summary>Gets or sets how slow attempts are hedged.</summary>
+    /// <value>Off by default; when on, one hedge per attempt after the host's observed 95th-percentile latency.</value>
+    public HedgingOptions Hedging { get; set; } = new();
+
     /// <summary>Gets the errors found while reading configuration: unknown keys and unreadable values.</summary>
     internal List<string> ConfigurationErrors { get; } = [];
 

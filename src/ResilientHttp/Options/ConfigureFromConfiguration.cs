@@ -61,6 +61,12 @@ internal sealed class ConfigureFromConfiguration(IServiceProvider services, IEnu
         section.GetSection("Retry").Bind(options.Retry, binder => binder.ErrorOnUnknownConfiguration = true);
         section.GetSection("CircuitBreaker").Bind(options.CircuitBreaker, binder => binder.ErrorOnUnknownConfiguration = true);
         section.GetSection("Deadline").Bind(options.Deadline, binder => binder.ErrorOnUnknownConfiguration = true);
+
+        // Bound key by key: a null Delay means adaptive, which the binder cannot say.
+        IConfigurationSection hedging = section.GetSection("Hedging");
+        options.Hedging.Enabled = hedging.GetValue("Enabled", options.Hedging.Enabled);
+        options.Hedging.MaxHedgedAttempts = hedging.GetValue("MaxHedgedAttempts", options.Hedging.MaxHedgedAttempts);
+        options.Hedging.Delay = ReadOptionalDuration(hedging, "Delay", options.Hedging.Delay);
         options.AttemptTimeout = ReadOptionalDuration(section, "AttemptTimeout", options.AttemptTimeout);
         options.TotalTimeout = ReadOptionalDuration(section, "TotalTimeout", options.TotalTimeout);
     }

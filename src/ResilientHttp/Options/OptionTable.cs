@@ -58,6 +58,11 @@ internal static class OptionTable
         new("CircuitBreaker:MaxTrackedHosts", OptionKind.Integer, 1024, "1,024 per client", "1 to 1,000,000",
             o => o.CircuitBreaker.MaxTrackedHosts, (c, o) => c.Range("CircuitBreaker:MaxTrackedHosts", o.CircuitBreaker.MaxTrackedHosts, 1, 1_000_000)),
         new("Deadline:SendHeader", OptionKind.Boolean, false, "false (on: each attempt sends `Request-Timeout-Ms` and `Resend-Count`)", "", o => o.Deadline.SendHeader),
+        new("Hedging:Enabled", OptionKind.Boolean, false, "false (on: an attempt unanswered after `Hedging.Delay` is sent again beside it; the first answer wins)", "", o => o.Hedging.Enabled),
+        new("Hedging:Delay", OptionKind.OptionalDuration, null, "adaptive (`null`): the host's observed 95th-percentile latency, 1 ms to 5 s", "adaptive (`null`), or 1 ms to 1 day",
+            o => o.Hedging.Delay, (c, o) => c.Duration("Hedging:Delay", o.Hedging.Delay, OneMillisecond, OneDay, optional: true)),
+        new("Hedging:MaxHedgedAttempts", OptionKind.Integer, 1, "1 (hedges in flight beside one attempt)", "1 to 5",
+            o => o.Hedging.MaxHedgedAttempts, (c, o) => c.Range("Hedging:MaxHedgedAttempts", o.Hedging.MaxHedgedAttempts, 1, 5)),
     ];
 
     /// <summary>Gets the sections the options sit in, such as <c>Retry</c> and <c>Retry:Budget</c>.</summary>

@@ -51,6 +51,11 @@ internal sealed class ResilientHttpOptionsValidator(IServiceProvider services) :
             missing.Add("Deadline");
         }
 
+        if (options.Hedging is null)
+        {
+            missing.Add("Hedging");
+        }
+
         foreach (string section in missing)
         {
             failures.Add($"{check.PathOf(section)} must be set.");

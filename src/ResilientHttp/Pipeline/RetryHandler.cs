@@ -6,9 +6,10 @@ namespace ResilientHttp;
 /// R1–R10: the await loop around <see cref="RetryLoop"/>. It sends each attempt through the breaker right behind
 /// it with the attempt's context, classifies how the attempt ended (once), tells the breaker and the loop, and
 /// waits when the loop says so. A first attempt that completes at once with a final answer returns without an
-/// async state machine, a timer or a registration.
+/// async state machine, a timer or a registration. A call that may be hedged sends each attempt as a hedged round
+/// (<c>RetryHandler.Hedging.cs</c>).
 /// </summary>
-internal sealed class RetryHandler(ClientState client, RandomSource random) : DelegatingHandler
+internal sealed partial class RetryHandler(ClientState client, RandomSource random) : DelegatingHandler
 {
     private readonly TimeProvider _time = client.Time;
     private CircuitBreakerHandler? _breaker;
@@ -26,11 +27,12 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
         ResilientHttpOptions options = client.Options;
         long start = _time.GetTimestamp();
         HostState host = client.Hosts.Get(uri, options, start);
-        CallFacts facts = PrepareFacts(request, options.Retry);
+        CallFacts facts = PrepareFacts(request, options);
         var loop = new RetryLoop(options, host, facts, start, _time, random);
-        if (facts.RetriesAllowed && options.Retry.MaxAttempts > 1 && facts.SafeToResend && request.Content is { } content && !RequestBody.CanReplay(content))
+        bool needsBuffering = facts.RetriesAllowed && (options.Retry.MaxAttempts > 1 || facts.Hedgeable) && facts.SafeToResend && request.Content is { } content && !RequestBody.CanReplay(content);
+        if (needsBuffering || facts.Hedgeable)
         {
-            return RunAsync(request, loop, first: default, firstSend: null, needsBuffering: true, cancellationToken);
+            return RunAsync(request, loop, first: default, firstSend: null, needsBuffering, cancellationToken);
         }
 
         LoopStep step = loop.BeforeSend(start);
@@ -64,8 +66,9 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
         return RunAsync(request, loop, attempt, send, needsBuffering: false, cancellationToken);
     }
 
-    private static CallFacts PrepareFacts(HttpRequestMessage request, RetryOptions retry)
+    private static CallFacts PrepareFacts(HttpRequestMessage request, ResilientHttpOptions options)
     {
+        RetryOptions retry = options.Retry;
         bool retriesAllowed = retry.Enabled && !RequestOptionsPeek.IsSet(request, ResilientHttpRequestOptions.DisableRetries);
         if (!retriesAllowed)
         {
@@ -73,7 +76,8 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
         }
 
         bool hasKey = false;
-        if (!OutcomeClassifier.IsIdempotentMethod(request.Method))
+        bool idempotent = OutcomeClassifier.IsIdempotentMethod(request.Method);
+        if (!idempotent)
         {
             hasKey = request.Headers.NonValidated.Contains(retry.IdempotencyKeyHeader);
             if (!hasKey && retry.AddIdempotencyKey && retry.MaxAttempts > 1)
@@ -85,7 +89,11 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
         }
 
         bool declared = RequestOptionsPeek.IsSet(request, ResilientHttpRequestOptions.Idempotent);
-        return new CallFacts(RetriesAllowed: true, OutcomeClassifier.IsSafeToResend(request.Method, hasKey, declared, retry.UnsafeMethods), BodyReplayable: true);
+        return new CallFacts(
+            RetriesAllowed: true,
+            OutcomeClassifier.IsSafeToResend(request.Method, hasKey, declared, retry.UnsafeMethods),
+            BodyReplayable: true,
+            Hedgeable: options.Hedging.Enabled && (idempotent || declared));
     }
 
     // The first attempt's send was started in SendAsync and is still in flight (or failed at once).
@@ -131,6 +139,13 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
                 default:
                     // A cancellation that lands just as a wait ends must not let one more attempt out.
                     cancellationToken.ThrowIfCancellationRequested();
+                    if (loop.Hedgeable && HedgeDelay.For(loop.Options.Hedging, loop.Host) is { } hedgeAfter)
+                    {
+                        result = await SendHedgedAsync(request, loop, hedgeAfter, cancellationToken).ConfigureAwait(false);
+                        next = Next(request, ref loop, result, _time.GetTimestamp());
+                        break;
+                    }
+
                     attempt = Begin(loop, _time.GetTimestamp(), cancellationToken);
                     Task<HttpResponseMessage> attemptSend = Send(request, ref attempt);
                     if (!attemptSend.IsCompleted)
@@ -145,10 +160,10 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
         }
     }
 
-    private AttemptContext Begin(in RetryLoop loop, long now, CancellationToken caller)
+    private AttemptContext Begin(in RetryLoop loop, long now, CancellationToken caller, int? number = null)
     {
         ResilientHttpOptions options = loop.Options;
-        return new AttemptContext(loop.Host, options, AttemptTimer.Begin(client.Deadlines, options.AttemptTimeout, loop.Remaining(now), caller, now), loop.Attempt, now);
+        return new AttemptContext(loop.Host, options, AttemptTimer.Begin(client.Deadlines, options.AttemptTimeout, loop.Remaining(now), caller, now), number ?? loop.Attempt, now);
     }
 
     // Sends one attempt through the breaker right behind (or whatever is there); never throws.
@@ -233,12 +248,29 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
     {
         // One reading of the clock for everything decided about this attempt.
         long now = ended ?? _time.GetTimestamp();
-        _breaker?.Report(attempt, result.Outcome, now);
-        if (client.Telemetry.CountsAttempts)
+        Reported(request, attempt, result.Outcome, now);
+        if (loop.Hedgeable && result.Response is not null && loop.Options.Hedging.Delay is null)
         {
-            client.Telemetry.Report(new ResilienceEvent { Kind = ResilienceEventKind.AttemptEnded, Host = attempt.Host, Method = request.Method, Outcome = result.Outcome });
+            // An adaptive hedge learns the host's answer times from every attempt, hedged or not.
+            loop.Host.Latency.Record(_time.GetElapsedTime(attempt.SentAt, now));
         }
 
+        return Next(request, ref loop, result, now);
+    }
+
+    // What every send is seen by, hedges and the hedged alike: the breaker and the attempts counter.
+    private void Reported(HttpRequestMessage request, in AttemptContext attempt, in AttemptOutcome outcome, long now)
+    {
+        _breaker?.Report(attempt, outcome, now);
+        if (client.Telemetry.CountsAttempts)
+        {
+            client.Telemetry.Report(new ResilienceEvent { Kind = ResilienceEventKind.AttemptEnded, Host = attempt.Host, Method = request.Method, Outcome = outcome });
+        }
+    }
+
+    // The loop's next step after the attempt (or hedged round) whose result is the call's latest.
+    private LoopStep Next(HttpRequestMessage request, ref RetryLoop loop, in AttemptResult result, long now)
+    {
         LoopStep step = loop.Completed(result.Outcome, now);
 
         // A first attempt answered well has nothing to tell.
@@ -247,7 +279,7 @@ internal sealed class RetryHandler(ClientState client, RandomSource random) : De
             client.Telemetry.Report(new ResilienceEvent
             {
                 Kind = ResilienceEventKind.CallEnded,
-                Host = attempt.Host,
+                Host = loop.Host,
                 Method = request.Method,
                 Uri = request.RequestUri,
                 Attempt = loop.Attempt,

@@ -35,6 +35,9 @@ internal struct RetryLoop
     /// <summary>Gets the call's host.</summary>
     public readonly HostState Host => _host;
 
+    /// <summary>Gets whether the call's attempts may be hedged (<see cref="CallFacts.Hedgeable"/>).</summary>
+    public readonly bool Hedgeable => _facts.Hedgeable;
+
     /// <summary>R6: records whether every attempt can send the whole body (known once it is buffered).</summary>
     public void BodyReplayable(bool replayable) => _facts = _facts with { BodyReplayable = replayable };
 
@@ -67,6 +70,24 @@ internal struct RetryLoop
         _paced = false;
         Attempt++;
         return LoopStep.Send;
+    }
+
+    /// <summary>
+    /// Asked when an attempt has gone unanswered for the hedging delay: whether a hedge may go out at
+    /// <paramref name="now"/>. Only when every attempt can send the whole body, the host's circuit is closed and the
+    /// host asked for no pause; then the hedge is paid from the host's retry budget, and an empty budget sends none.
+    /// (The call's deadline needs no check: it ends the hedged attempt, and with it the round.)
+    /// </summary>
+    public readonly bool TryHedge(long now)
+    {
+        if (!_facts.Hedgeable || !_facts.BodyReplayable ||
+            (_options.CircuitBreaker.Enabled && _host.Circuit.State != CircuitState.Closed) ||
+            (_host.PacingIfAny is { } pacing && pacing.Remaining(now, _time) > TimeSpan.Zero))
+        {
+            return false;
+        }
+
+        return !_options.Retry.Budget.Enabled || _host.Budget.TryWithdraw();
     }
 
     /// <summary>Told how the last attempt ended: records the host's pause (R10), then retries after a wait or stops.</summary>

@@ -1,6 +1,6 @@
 namespace ResilientHttp;
 
-/// <summary>Everything kept about one host of one client: its circuit, its retry budget and its pacing.</summary>
+/// <summary>Everything kept about one host of one client: its circuit, its retry budget, its pacing and, for adaptive hedging, its latency.</summary>
 internal sealed class HostState
 {
     private long _lastUsed;
@@ -10,6 +10,7 @@ internal sealed class HostState
     private readonly int _budgetCapacity;
     private RetryBudget? _budget;
     private HostPacing? _pacing;
+    private HostLatency? _latency;
 
     public HostState(string authority, int budgetCapacity, long now, string metricAddress = "_OTHER", int metricPort = 0)
     {
@@ -45,6 +46,9 @@ internal sealed class HostState
 
     /// <summary>Gets the host's pause if one was ever asked for, else <see langword="null"/>: none.</summary>
     public HostPacing? PacingIfAny => Volatile.Read(ref _pacing);
+
+    /// <summary>Gets the host's recent answer times, made on first use: only adaptive hedging keeps them.</summary>
+    public HostLatency Latency => Volatile.Read(ref _latency) ?? Made(ref _latency, new HostLatency(HedgeDelay.Quantile));
 
     // The first thread to make it wins; the others use its object.
     private static T Made<T>(ref T? field, T made)

@@ -29,6 +29,11 @@ internal sealed class ClientTelemetry(string clientName, ILogger logger, Resilie
                 Log.HostPaced(logger, clientName, e.Method!.Method, e.Host.Authority, PathOf(e, LogLevel.Information), e.Duration.TotalMilliseconds, Told(e.Source));
                 metrics.Wait(clientName, e.Host, e.Duration, MetricSource(e.Source));
                 break;
+            case ResilienceEventKind.HedgeSent:
+                Log.HedgeSent(logger, clientName, e.Method!.Method, e.Host.Authority, PathOf(e, LogLevel.Debug), e.Duration.TotalMilliseconds, e.Attempt);
+                metrics.Hedge(clientName, e.Host, e.Method!);
+                RetryActivity.Hedge(e.Attempt, e.Duration);
+                break;
             case ResilienceEventKind.CallEnded:
                 CallEnded(e);
                 break;

@@ -52,4 +52,7 @@ internal static partial class Log
 
     [LoggerMessage(15, LogLevel.Information, "{ClientName}: probe to {Authority} has not been answered within a break; calls are let through until it is", EventName = "CircuitProbeOverdue")]
     public static partial void CircuitProbeOverdue(ILogger logger, string clientName, string authority);
+
+    [LoggerMessage(16, LogLevel.Debug, "{ClientName}: {Method} {Authority}{Path} unanswered after {DelayMs} ms; hedge {Hedge} sent beside it", EventName = "HedgeSent")]
+    public static partial void HedgeSent(ILogger logger, string clientName, string method, string authority, string path, double delayMs, int hedge);
 }

@@ -15,6 +15,9 @@ internal enum ResilienceEventKind
     /// <summary>A call ended: recovered, failed, or answered with a status that is not retried (T1, T3 give-up, T2 budget refusals).</summary>
     CallEnded,
 
+    /// <summary>An attempt went unanswered for the hedging delay and a hedge was sent beside it (T1 HedgeSent, T2 hedges, T3 hedge event); <see cref="ResilienceEvent.Attempt"/> numbers the hedge.</summary>
+    HedgeSent,
+
     /// <summary>A call was refused by an open circuit (T1 CallRefused, T2 rejections).</summary>
     CallRefused,
 

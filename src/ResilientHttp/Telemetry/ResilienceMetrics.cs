@@ -19,6 +19,7 @@ internal sealed class ResilienceMetrics
     private readonly Counter<long> _budgetRefusals;
     private readonly Counter<long> _transitions;
     private readonly Counter<long> _rejections;
+    private readonly Counter<long> _hedges;
     private readonly Histogram<double> _waits;
 
     public ResilienceMetrics(IMeterFactory meterFactory)
@@ -29,6 +30,7 @@ internal sealed class ResilienceMetrics
         _budgetRefusals = meter.CreateCounter<long>("resilienthttp.retry.budget_refusals", "{retry}", "Retries not made because the host's retry budget was spent.");
         _transitions = meter.CreateCounter<long>("resilienthttp.circuit.transitions", "{transition}", "Circuit state changes, by the state entered.");
         _rejections = meter.CreateCounter<long>("resilienthttp.circuit.rejections", "{call}", "Calls refused by an open circuit without touching the network.");
+        _hedges = meter.CreateCounter<long>("resilienthttp.hedges", "{hedge}", "Hedges sent beside an attempt that went unanswered for the hedging delay.");
         _waits = meter.CreateHistogram<double>("resilienthttp.retry.wait.duration", "s", "Waits before a retry or for a host's pause.");
     }
 
@@ -72,6 +74,14 @@ internal sealed class ResilienceMetrics
         if (_budgetRefusals.Enabled)
         {
             _budgetRefusals.Add(1, Client(client), Address(host), Port(host));
+        }
+    }
+
+    public void Hedge(string client, HostState host, HttpMethod method)
+    {
+        if (_hedges.Enabled)
+        {
+            _hedges.Add(1, HostTags(client, host, method));
         }
     }
 

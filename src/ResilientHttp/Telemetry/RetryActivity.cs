@@ -24,6 +24,21 @@ internal static class RetryActivity
         }));
     }
 
+    /// <summary>Records a hedge sent beside an attempt unanswered after <paramref name="delay"/>.</summary>
+    public static void Hedge(int hedge, TimeSpan delay)
+    {
+        if (Activity.Current is not { IsAllDataRequested: true } activity)
+        {
+            return;
+        }
+
+        activity.AddEvent(new ActivityEvent("resilienthttp.hedge", tags: new ActivityTagsCollection
+        {
+            ["resilienthttp.hedge"] = hedge,
+            ["resilienthttp.delay_ms"] = delay.TotalMilliseconds,
+        }));
+    }
+
     /// <summary>Records a decision not to retry a failed attempt, and why.</summary>
     public static void GiveUp(int attempts, in AttemptOutcome outcome, RetryDecisionReason reason)
     {

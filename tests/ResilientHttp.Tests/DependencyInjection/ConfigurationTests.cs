@@ -52,6 +52,41 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void AddResilientHandler_Hedging_IsReadFromConfiguration_AndAClientsNullDelayMeansAdaptive()
+    {
+        IConfigurationRoot configuration = Json("""
+        {
+          "ResilientHttp": {
+            "Defaults": { "Hedging": { "Enabled": true, "Delay": "00:00:00.050", "MaxHedgedAttempts": 2 } },
+            "Clients": { "GitHubClient": { "Hedging": { "Delay": null } } }
+          }
+        }
+        """);
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
+        services.AddHttpClient<GitHubClient>().AddResilientHandler();
+        services.AddHttpClient<OrdersClient>().AddResilientHandler();
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        HedgingOptions github = OptionsOf(provider, nameof(GitHubClient)).Hedging;
+        HedgingOptions orders = OptionsOf(provider, nameof(OrdersClient)).Hedging;
+
+        (orders.Enabled, orders.Delay, orders.MaxHedgedAttempts).ShouldBe((true, TimeSpan.FromMilliseconds(50), 2));
+        (github.Enabled, github.Delay, github.MaxHedgedAttempts).ShouldBe((true, (TimeSpan?)null, 2));
+    }
+
+    [Fact]
+    public void AddResilientHandler_NoHedgingConfigured_LeavesItOff()
+    {
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(Json("{}"));
+        services.AddHttpClient("c").AddResilientHandler();
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        HedgingOptions hedging = OptionsOf(provider, "c").Hedging;
+
+        (hedging.Enabled, hedging.Delay, hedging.MaxHedgedAttempts).ShouldBe((false, (TimeSpan?)null, 1));
+    }
+
+    [Fact]
     public void AddResilientHandler_ListsEnumsAndTimeSpans_AreReadAsWritten()
     {
         IConfigurationRoot configuration = Json("""

@@ -100,6 +100,25 @@ public sealed class ValidationTests
     }
 
     [Fact]
+    public async Task Start_BadHedgingValues_FailNamingEachKey()
+    {
+        OptionsValidationException ex = await StartHostAsync("""{ "ResilientHttp": { "Clients": { "GitHubClient": { "Hedging": { "Delay": "00:00:00", "MaxHedgedAttempts": 9 } } } } }""");
+
+        ex.Failures.ShouldBe([
+            "ResilientHttp:Clients:GitHubClient:Hedging:Delay must be between 00:00:00.0010000 and 1.00:00:00, was 00:00:00.",
+            "ResilientHttp:Clients:GitHubClient:Hedging:MaxHedgedAttempts must be between 1 and 5, was 9.",
+        ], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task Start_TypoInAHedgingKey_FailsSuggestingTheRightOne()
+    {
+        OptionsValidationException ex = await StartHostAsync("""{ "ResilientHttp": { "Clients": { "GitHubClient": { "Hedging": { "Dealy": "00:00:01" } } } } }""");
+
+        ex.Failures.ShouldBe(["ResilientHttp:Clients:GitHubClient:Hedging:Dealy is not a known setting (did you mean Delay?)."]);
+    }
+
+    [Fact]
     public async Task Start_UnknownSectionUnderResilientHttp_Fails()
     {
         OptionsValidationException ex = await StartHostAsync("""{ "ResilientHttp": { "Default": { "Retry": { "MaxAttempts": 3 } } } }""");

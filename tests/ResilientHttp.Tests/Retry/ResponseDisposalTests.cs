@@ -5,22 +5,6 @@ namespace ResilientHttp.Tests.Retry;
 /// <summary>R7: a response that will be retried is disposed before the wait.</summary>
 public sealed class ResponseDisposalTests
 {
-    private sealed class TrackedContent : StringContent
-    {
-        public TrackedContent()
-            : base("tracked")
-        {
-        }
-
-        public bool Disposed { get; private set; }
-
-        protected override void Dispose(bool disposing)
-        {
-            Disposed = true;
-            base.Dispose(disposing);
-        }
-    }
-
     [Fact]
     public async Task Send_RetriedResponse_IsDisposedBeforeTheWaitAndTheLastIsNot()
     {
