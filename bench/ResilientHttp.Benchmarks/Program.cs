@@ -15,6 +15,13 @@ if (args.Contains("--profile"))
     return;
 }
 
+if (args.Contains("--hedging"))
+{
+    int calls = args.SkipWhile(a => a != "--calls").Skip(1).Select(int.Parse).FirstOrDefault(20_000);
+    await HedgingBench.RunAsync(Console.Out, calls, callers: 16, seed: 20261203);
+    return;
+}
+
 if (args.Contains("--memory"))
 {
     HostMemory.Report(Console.Out);

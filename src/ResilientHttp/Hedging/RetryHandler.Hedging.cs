@@ -24,6 +24,7 @@ internal sealed partial class RetryHandler
         HedgedAttempt primary = Start(request, loop, _time.GetTimestamp(), loop.Attempt, caller);
         sent.Add(primary);
         Task? nextHedge = Task.Delay(delay, _time, hedgeTimer.Token);
+        TimeSpan recheck = delay;
         AttemptResult? failure = null;
         try
         {
@@ -48,15 +49,29 @@ internal sealed partial class RetryHandler
                 if (first == nextHedge)
                 {
                     nextHedge = null;
-                    if (!caller.IsCancellationRequested && loop.TryHedge(now))
+                    if (caller.IsCancellationRequested)
+                    {
+                        continue;
+                    }
+
+                    if (loop.TryHedge(now))
                     {
                         int hedge = sent.Count;
                         sent.Add(Start(CopyOf(request), loop, now, loop.Attempt + hedge, caller));
                         HedgeSent(request, loop, hedge, delay);
+                        recheck = delay;
                         if (hedge < maxHedges)
                         {
                             nextHedge = Task.Delay(delay, _time, hedgeTimer.Token);
                         }
+                    }
+                    else
+                    {
+                        // Refused (an empty budget, a circuit not closed, a pause), the hedge is asked for again
+                        // later, each time twice as late: a burst of late answers that emptied the budget does not
+                        // leave the slow attempts among them unhedged, and an attempt in flight for long wakes rarely.
+                        recheck += recheck;
+                        nextHedge = Task.Delay(recheck, _time, hedgeTimer.Token);
                     }
 
                     continue;

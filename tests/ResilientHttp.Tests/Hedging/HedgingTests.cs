@@ -277,6 +277,33 @@ public sealed class HedgingTests
     }
 
     [Fact]
+    public async Task Get_BudgetEmptyAtTheDelay_AsksAgainTwiceAsLate_AndHedgesOnceItHasATokenAgain()
+    {
+        using var sut = Hedged();
+        while (sut.Host.Budget.TryWithdraw())
+        {
+        }
+
+        int sends = 0;
+        sut.Handle(async (request, ct) =>
+        {
+            if (Interlocked.Increment(ref sends) == 1)
+            {
+                // Other calls succeed meanwhile and earn a token back, after the first hedge was refused.
+                _ = Task.Delay(Ms(150), sut.Time).ContinueWith(earned => sut.Host.Budget.Deposit(1, 3), TaskScheduler.Default);
+                await Task.Delay(Hangs, sut.Time, ct).ConfigureAwait(false);
+            }
+
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent($"send {sends}") };
+        });
+
+        using HttpResponseMessage response = await sut.GetAsync();
+
+        (await response.Content.ReadAsStringAsync()).ShouldBe("send 2");
+        sut.Sent.Select(s => s.At).ShouldBe([TimeSpan.Zero, Delay + (2 * Delay)]); // refused at 100 ms, asked again at 300 ms
+    }
+
+    [Fact]
     public async Task Get_BudgetDisabled_HedgesWithoutOne()
     {
         using var sut = Hedged(o => o.Retry.Budget.Enabled = false);
