@@ -40,6 +40,10 @@ public sealed class ResilientHttpOptions
     /// <value>Off by default; when on, one hedge per attempt after the host's observed 95th-percentile latency.</value>
     public HedgingOptions Hedging { get; set; } = new();
 
+    /// <summary>Gets or sets the faults injected on purpose, for staging.</summary>
+    /// <value>Off by default (<see cref="FaultInjectionOptions.Enabled"/> false).</value>
+    public FaultInjectionOptions FaultInjection { get; set; } = new();
+
     /// <summary>Gets the errors found while reading configuration: unknown keys and unreadable values.</summary>
     internal List<string> ConfigurationErrors { get; } = [];
 

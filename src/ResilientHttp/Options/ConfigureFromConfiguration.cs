@@ -58,9 +58,15 @@ internal sealed class ConfigureFromConfiguration(IServiceProvider services, IEnu
             options.CircuitBreaker.FailureStatusCodes = [];
         }
 
+        if (HasKey(section.GetSection("FaultInjection"), "StatusCodes"))
+        {
+            options.FaultInjection.StatusCodes = [];
+        }
+
         section.GetSection("Retry").Bind(options.Retry, binder => binder.ErrorOnUnknownConfiguration = true);
         section.GetSection("CircuitBreaker").Bind(options.CircuitBreaker, binder => binder.ErrorOnUnknownConfiguration = true);
         section.GetSection("Deadline").Bind(options.Deadline, binder => binder.ErrorOnUnknownConfiguration = true);
+        section.GetSection("FaultInjection").Bind(options.FaultInjection, binder => binder.ErrorOnUnknownConfiguration = true);
 
         // Bound key by key: a null Delay means adaptive, which the binder cannot say.
         IConfigurationSection hedging = section.GetSection("Hedging");

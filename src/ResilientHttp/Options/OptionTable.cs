@@ -63,6 +63,15 @@ internal static class OptionTable
             o => o.Hedging.Delay, (c, o) => c.Duration("Hedging:Delay", o.Hedging.Delay, OneMillisecond, OneDay, optional: true)),
         new("Hedging:MaxHedgedAttempts", OptionKind.Integer, 1, "1 (hedges in flight beside one attempt)", "1 to 5",
             o => o.Hedging.MaxHedgedAttempts, (c, o) => c.Range("Hedging:MaxHedgedAttempts", o.Hedging.MaxHedgedAttempts, 1, 5)),
+        new("FaultInjection:Enabled", OptionKind.Boolean, false, "false (on: faults are injected below the breaker, for staging)", "", o => o.FaultInjection.Enabled),
+        new("FaultInjection:FaultRate", OptionKind.Number, 0.0, "0 (share of attempts answered with one of `StatusCodes`)", "0 to 1",
+            o => o.FaultInjection.FaultRate, (c, o) => c.Range("FaultInjection:FaultRate", o.FaultInjection.FaultRate, 0, 1)),
+        new("FaultInjection:LatencyRate", OptionKind.Number, 0.0, "0 (share of attempts held for `Latency` before they are sent)", "0 to 1",
+            o => o.FaultInjection.LatencyRate, (c, o) => c.Range("FaultInjection:LatencyRate", o.FaultInjection.LatencyRate, 0, 1)),
+        new("FaultInjection:Latency", OptionKind.Duration, TimeSpan.FromSeconds(1), "1 s", "0 to 1 day",
+            o => o.FaultInjection.Latency, (c, o) => c.Duration("FaultInjection:Latency", o.FaultInjection.Latency, TimeSpan.Zero, OneDay)),
+        new("FaultInjection:StatusCodes", OptionKind.StatusCodes, new[] { 503 }, "503", "codes 100 to 599",
+            o => o.FaultInjection.StatusCodes, (c, o) => c.StatusCodes("FaultInjection:StatusCodes", o.FaultInjection.StatusCodes)),
     ];
 
     /// <summary>Gets the sections the options sit in, such as <c>Retry</c> and <c>Retry:Budget</c>.</summary>

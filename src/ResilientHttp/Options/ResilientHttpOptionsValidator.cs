@@ -56,6 +56,11 @@ internal sealed class ResilientHttpOptionsValidator(IServiceProvider services) :
             missing.Add("Hedging");
         }
 
+        if (options.FaultInjection is null)
+        {
+            missing.Add("FaultInjection");
+        }
+
         foreach (string section in missing)
         {
             failures.Add($"{check.PathOf(section)} must be set.");

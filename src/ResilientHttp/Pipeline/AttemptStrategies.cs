@@ -16,10 +16,11 @@ internal sealed class AttemptStrategies
     public AttemptStrategy[] Interceptors { get; }
 
     /// <summary>The list: a new capability is one line here.</summary>
-    public static AttemptStrategies For(TimeProvider time) => new(
+    public static AttemptStrategies For(TimeProvider time, RandomSource random, ClientTelemetry telemetry) => new(
     [
         new RetryAfterReader(time),
         new RateLimitReader(time),
         new DeadlineHeaders(),
+        new FaultInjector(time, random, telemetry),
     ]);
 }

@@ -26,8 +26,12 @@ internal abstract class AttemptStrategy
     {
     }
 
-    /// <summary>Below the breaker, before the network: returns an answer to use instead of sending, or <see langword="null"/>.</summary>
+    /// <summary>
+    /// Below the breaker, before the network: returns an answer to use instead of sending (which may itself send,
+    /// later, through <paramref name="send"/>), or <see langword="null"/> to let the attempt go out as it is.
+    /// </summary>
     /// <param name="request">The request.</param>
     /// <param name="attempt">The attempt.</param>
-    public virtual Task<HttpResponseMessage>? Intercept(HttpRequestMessage request, in AttemptContext attempt) => null;
+    /// <param name="send">Sends the request on to the network (the handler below the breaker).</param>
+    public virtual Task<HttpResponseMessage>? Intercept(HttpRequestMessage request, in AttemptContext attempt, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send) => null;
 }

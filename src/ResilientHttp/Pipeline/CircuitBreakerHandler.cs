@@ -9,6 +9,7 @@ namespace ResilientHttp;
 internal sealed class CircuitBreakerHandler(ClientState client, RandomSource random) : DelegatingHandler
 {
     private readonly TimeProvider _time = client.Time;
+    private Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>? _sendBelow;
 
     /// <summary>Gates and sends one attempt of the retry handler; never throws (a refusal is a faulted task).</summary>
     public Task<HttpResponseMessage> SendAttempt(HttpRequestMessage request, ref AttemptContext attempt)
@@ -27,7 +28,7 @@ internal sealed class CircuitBreakerHandler(ClientState client, RandomSource ran
 
         foreach (AttemptStrategy strategy in client.Strategies.Interceptors)
         {
-            if (strategy.Intercept(request, attempt) is { } answer)
+            if (strategy.Intercept(request, attempt, _sendBelow ??= base.SendAsync) is { } answer)
             {
                 return answer;
             }

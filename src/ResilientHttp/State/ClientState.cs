@@ -19,6 +19,7 @@ internal sealed class ClientState : IDisposable
         IOptionsFactory<ResilientHttpOptions> factory,
         IEnumerable<IOptionsChangeTokenSource<ResilientHttpOptions>> changeSources,
         TimeProvider time,
+        RandomSource random,
         ILogger logger,
         ResilienceMetrics metrics)
     {
@@ -29,7 +30,7 @@ internal sealed class ClientState : IDisposable
         _options = factory.Create(name);
         Hosts = new HostTable(time);
         Deadlines = new AttemptDeadlines(time);
-        Strategies = AttemptStrategies.For(time);
+        Strategies = AttemptStrategies.For(time, random, Telemetry);
         foreach (IOptionsChangeTokenSource<ResilientHttpOptions> source in changeSources)
         {
             if (source.Name is null || source.Name == name)

@@ -42,7 +42,7 @@ internal sealed class ResilienceRegistry : IDisposable
     /// <exception cref="OptionsValidationException">The client's options are invalid.</exception>
     public ClientState GetClient(string name)
     {
-        Lazy<ClientState> entry = _clients.GetOrAdd(name, n => new Lazy<ClientState>(() => new ClientState(n, _factory, _changeSources, Time, _loggers.CreateLogger("ResilientHttp"), Metrics)));
+        Lazy<ClientState> entry = _clients.GetOrAdd(name, n => new Lazy<ClientState>(() => new ClientState(n, _factory, _changeSources, Time, Random, _loggers.CreateLogger("ResilientHttp"), Metrics)));
         try
         {
             return entry.Value;

@@ -34,6 +34,18 @@ internal sealed class ClientTelemetry(string clientName, ILogger logger, Resilie
                 metrics.Hedge(clientName, e.Host, e.Method!);
                 RetryActivity.Hedge(e.Attempt, e.Duration);
                 break;
+            case ResilienceEventKind.FaultInjected:
+                if (e.Outcome.StatusCode > 0)
+                {
+                    Log.FaultInjected(logger, clientName, e.Method!.Method, e.Host.Authority, PathOf(e, LogLevel.Information), e.Attempt, e.Outcome.StatusCode);
+                }
+                else
+                {
+                    Log.LatencyInjected(logger, clientName, e.Method!.Method, e.Host.Authority, PathOf(e, LogLevel.Information), e.Attempt, e.Duration.TotalMilliseconds);
+                }
+
+                metrics.FaultInjected(clientName, e.Host, e.Method!, e.Outcome.StatusCode);
+                break;
             case ResilienceEventKind.CallEnded:
                 CallEnded(e);
                 break;

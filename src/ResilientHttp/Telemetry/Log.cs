@@ -55,4 +55,10 @@ internal static partial class Log
 
     [LoggerMessage(16, LogLevel.Debug, "{ClientName}: {Method} {Authority}{Path} unanswered after {DelayMs} ms; hedge {Hedge} sent beside it", EventName = "HedgeSent")]
     public static partial void HedgeSent(ILogger logger, string clientName, string method, string authority, string path, double delayMs, int hedge);
+
+    [LoggerMessage(17, LogLevel.Information, "{ClientName}: {Method} {Authority}{Path} attempt {Attempt}: injected fault {StatusCode} (FaultInjection)", EventName = "FaultInjected")]
+    public static partial void FaultInjected(ILogger logger, string clientName, string method, string authority, string path, int attempt, int statusCode);
+
+    [LoggerMessage(18, LogLevel.Information, "{ClientName}: {Method} {Authority}{Path} attempt {Attempt}: injected latency of {LatencyMs} ms (FaultInjection)", EventName = "LatencyInjected")]
+    public static partial void LatencyInjected(ILogger logger, string clientName, string method, string authority, string path, int attempt, double latencyMs);
 }

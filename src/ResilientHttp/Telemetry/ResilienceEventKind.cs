@@ -18,6 +18,9 @@ internal enum ResilienceEventKind
     /// <summary>An attempt went unanswered for the hedging delay and a hedge was sent beside it (T1 HedgeSent, T2 hedges, T3 hedge event); <see cref="ResilienceEvent.Attempt"/> numbers the hedge.</summary>
     HedgeSent,
 
+    /// <summary>A fault was injected on purpose (fault injection): a status (<see cref="ResilienceEvent.Outcome"/>) or a delay (<see cref="ResilienceEvent.Duration"/>).</summary>
+    FaultInjected,
+
     /// <summary>A call was refused by an open circuit (T1 CallRefused, T2 rejections).</summary>
     CallRefused,
 

@@ -20,6 +20,7 @@ internal sealed class ResilienceMetrics
     private readonly Counter<long> _transitions;
     private readonly Counter<long> _rejections;
     private readonly Counter<long> _hedges;
+    private readonly Counter<long> _faults;
     private readonly Histogram<double> _waits;
 
     public ResilienceMetrics(IMeterFactory meterFactory)
@@ -31,6 +32,7 @@ internal sealed class ResilienceMetrics
         _transitions = meter.CreateCounter<long>("resilienthttp.circuit.transitions", "{transition}", "Circuit state changes, by the state entered.");
         _rejections = meter.CreateCounter<long>("resilienthttp.circuit.rejections", "{call}", "Calls refused by an open circuit without touching the network.");
         _hedges = meter.CreateCounter<long>("resilienthttp.hedges", "{hedge}", "Hedges sent beside an attempt that went unanswered for the hedging delay.");
+        _faults = meter.CreateCounter<long>("resilienthttp.faults.injected", "{fault}", "Faults injected on purpose by FaultInjection: a status instead of a send, or a delay before one.");
         _waits = meter.CreateHistogram<double>("resilienthttp.retry.wait.duration", "s", "Waits before a retry or for a host's pause.");
     }
 
@@ -82,6 +84,25 @@ internal sealed class ResilienceMetrics
         if (_hedges.Enabled)
         {
             _hedges.Add(1, HostTags(client, host, method));
+        }
+    }
+
+    public void FaultInjected(string client, HostState host, HttpMethod method, int status)
+    {
+        if (_faults.Enabled)
+        {
+            TagList tags = HostTags(client, host, method);
+            if (status > 0)
+            {
+                tags.Add("resilienthttp.fault", "status");
+                tags.Add("http.response.status_code", status is >= 0 and < 600 ? StatusCodes[status] : StatusCodes[0]);
+            }
+            else
+            {
+                tags.Add("resilienthttp.fault", "latency");
+            }
+
+            _faults.Add(1, tags);
         }
     }
 
