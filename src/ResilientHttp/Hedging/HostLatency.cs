@@ -27,6 +27,7 @@ internal sealed class HostLatency
     private readonly double _quantile;
     private readonly Lock _fade = new();
     private int _total;
+    private int _fades;
     private long _percentileTicks = -1;
 
     /// <summary>Initializes a new instance of the <see cref="HostLatency"/> class.</summary>
@@ -36,6 +37,9 @@ internal sealed class HostLatency
     /// <summary>Gets the kept quantile of the recent answer times, or <see langword="null"/> before <see cref="MinimumSamples"/> answers.</summary>
     /// <remarks>The upper edge of the quantile's bucket: at most one bucket's width (about 9 %) above the true value.</remarks>
     public TimeSpan? Percentile => Volatile.Read(ref _percentileTicks) is >= 0 and var ticks ? TimeSpan.FromTicks(ticks) : null;
+
+    /// <summary>Gets the answers counted now (never more than <see cref="Window"/>, after the fades).</summary>
+    internal int Samples => Volatile.Read(ref _total);
 
     /// <summary>Records the time one answer took.</summary>
     public void Record(TimeSpan took)
@@ -88,13 +92,14 @@ internal sealed class HostLatency
                 return; // Another thread faded it already.
             }
 
+            // Halved in place, rounding down and up in turn, so that a bucket of one fades out instead of staying for
+            // ever, and the halving is unbiased over two fades; an answer counted meanwhile is kept.
+            int roundUp = _fades++ & 1;
             int total = 0;
             for (int i = 0; i < _counts.Length; i++)
             {
-                // An answer recorded meanwhile may be halved with the rest, or lost: either is noise in a few hundred.
-                int halved = Volatile.Read(ref _counts[i]) / 2;
-                Volatile.Write(ref _counts[i], halved);
-                total += halved;
+                int count = Volatile.Read(ref _counts[i]);
+                total += Interlocked.Add(ref _counts[i], -((count + 1 - roundUp) / 2));
             }
 
             Volatile.Write(ref _total, total);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 
 namespace ResilientHttp;
@@ -6,9 +7,10 @@ namespace ResilientHttp;
 /// Hedging: one attempt of a call that may be hedged, sent as a round. When the attempt has not been answered after
 /// the hedging delay, the same request goes out again beside it (each hedge paid from the host's retry budget, and
 /// none while its circuit is not closed or it asked for a pause), up to <see cref="HedgingOptions.MaxHedgedAttempts"/>.
-/// The first final answer wins; the rest are cancelled, and their responses disposed, in the background. When every
-/// send of the round failed in a way that is retried, the last failure is the round's result, and the retry loop
-/// backs off from it as from any failed attempt.
+/// The first final answer wins (a response that is not retried, or the caller's cancellation); the rest are cancelled,
+/// and their responses disposed, in the background. A send that fails (a 503, a timeout, an exception) decides
+/// nothing while another is in flight; when every send of the round failed, the last failure is the round's result,
+/// and the retry loop backs off from it as from any failed attempt.
 /// </summary>
 internal sealed partial class RetryHandler
 {
@@ -21,10 +23,14 @@ internal sealed partial class RetryHandler
         var pending = new List<Task>(2 + maxHedges);
         using var hedgeTimer = new CancellationTokenSource();
 
+        // Hedges are copied from a snapshot taken before anything is sent: the caller's request is not read while
+        // a send below may be writing to it (a redirect, authentication, the trace headers).
+        HttpRequestMessage template = CopyOf(request);
         HedgedAttempt primary = Start(request, loop, _time.GetTimestamp(), loop.Attempt, caller);
         sent.Add(primary);
         Task? nextHedge = Task.Delay(delay, _time, hedgeTimer.Token);
         TimeSpan recheck = delay;
+        TimeSpan longestRecheck = delay > HedgeDelay.Cap ? delay : HedgeDelay.Cap;
         AttemptResult? failure = null;
         try
         {
@@ -57,8 +63,8 @@ internal sealed partial class RetryHandler
                     if (loop.TryHedge(now))
                     {
                         int hedge = sent.Count;
-                        sent.Add(Start(CopyOf(request), loop, now, loop.Attempt + hedge, caller));
-                        HedgeSent(request, loop, hedge, delay);
+                        sent.Add(Start(CopyOf(template), loop, now, loop.Attempt + hedge, caller));
+                        HedgeSent(request, loop, hedge, _time.GetElapsedTime(primary.Context.SentAt, now));
                         recheck = delay;
                         if (hedge < maxHedges)
                         {
@@ -70,7 +76,7 @@ internal sealed partial class RetryHandler
                         // Refused (an empty budget, a circuit not closed, a pause), the hedge is asked for again
                         // later, each time twice as late: a burst of late answers that emptied the budget does not
                         // leave the slow attempts among them unhedged, and an attempt in flight for long wakes rarely.
-                        recheck += recheck;
+                        recheck = recheck + recheck < longestRecheck ? recheck + recheck : longestRecheck;
                         nextHedge = Task.Delay(recheck, _time, hedgeTimer.Token);
                     }
 
@@ -82,7 +88,7 @@ internal sealed partial class RetryHandler
                 AttemptResult result = Complete(done.Send, ref done.Context);
                 Reported(request, done.Context, result.Outcome, now);
                 bool final = IsFinal(result.Outcome, options.Retry);
-                if (adaptive && (done == primary ? result.Response is not null : final && !primary.Done))
+                if (adaptive && result.Response is not null && (done == primary || (final && !primary.Done)))
                 {
                     // The hedged attempt's own answer time; when a hedge beat it, at least as long as it ran. Only the
                     // hedged attempt's: the slow answers a hedge cut short must still count, or the delay would sink.
@@ -91,13 +97,14 @@ internal sealed partial class RetryHandler
 
                 if (final)
                 {
-                    if (result.Response is { } response)
+                    if (result.Response is { } response && done != primary)
                     {
+                        // As for the caller's own request, a redirect a hedge followed shows in the request's URI.
+                        request.RequestUri = done.Request.RequestUri;
                         response.RequestMessage = request;
                     }
 
                     failure?.Response?.Dispose();
-                    Cancel(request, sent);
                     return result;
                 }
 
@@ -115,6 +122,11 @@ internal sealed partial class RetryHandler
                 }
             }
         }
+        catch
+        {
+            failure?.Response?.Dispose();
+            throw;
+        }
         finally
         {
             hedgeTimer.Cancel();
@@ -126,14 +138,22 @@ internal sealed partial class RetryHandler
                     // as an attempt's timer is unlinked once it ends. Nothing cancels it.
                     attempt.Cancellation.Dispose();
                 }
+                else
+                {
+                    // A loser, or, should the round have thrown, any send still in flight: cancelled now, and seen
+                    // to its end in the background, where it is reported and disposed.
+                    Cancel(attempt);
+                    _ = DrainAsync(request, attempt);
+                }
             }
         }
     }
 
-    // A round is decided by an answer that is not retried: a success, a 4xx, a 500, or the caller's cancellation.
-    // A hedge refused by a circuit that opened meanwhile decides nothing; the sends still in flight may.
+    // A round is decided by an answer that is not retried (a success, a 4xx, a 500) or by the caller's cancellation.
+    // An exception of one send (a hedge refused by a circuit that opened meanwhile, a handler below that threw) is
+    // no answer: the sends still in flight may still give one.
     private static bool IsFinal(in AttemptOutcome outcome, RetryOptions retry) =>
-        outcome.Kind != OutcomeKind.CircuitOpen && !OutcomeClassifier.IsRetriable(outcome, retry);
+        outcome.Kind == OutcomeKind.Canceled || (outcome.IsResponse && !OutcomeClassifier.IsRetriable(outcome, retry));
 
     private HedgedAttempt Start(HttpRequestMessage request, in RetryLoop loop, long now, int number, CancellationToken caller)
     {
@@ -148,30 +168,38 @@ internal sealed partial class RetryHandler
         return attempt;
     }
 
-    // The losers: cancelled now, and seen to their end in the background, where each is reported and disposed.
-    private void Cancel(HttpRequestMessage request, List<HedgedAttempt> sent)
+    private static void Cancel(HedgedAttempt loser)
     {
-        foreach (HedgedAttempt attempt in sent)
+        try
         {
-            if (!attempt.Done)
-            {
-                attempt.Cancellation.Cancel();
-                _ = DrainAsync(request, attempt);
-            }
+            loser.Cancellation.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A callback registered below on the loser's token threw: the loser is cancelled all the same, and the
+            // winner, already chosen, must still reach the caller.
         }
     }
 
     private async Task DrainAsync(HttpRequestMessage request, HedgedAttempt loser)
     {
-        await ((Task)loser.Send).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        AttemptResult result = Complete(loser.Send, ref loser.Context);
-        Reported(request, loser.Context, result.Outcome, _time.GetTimestamp());
-        result.Response?.Dispose();
-        loser.Cancellation.Dispose();
+        try
+        {
+            await ((Task)loser.Send).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            AttemptResult result = Complete(loser.Send, ref loser.Context);
+            Reported(request, loser.Context, result.Outcome, _time.GetTimestamp());
+            result.Response?.Dispose();
+        }
+        finally
+        {
+            loser.Cancellation.Dispose();
+        }
     }
 
     // A hedge sends a copy: the sends of a round go out at once, and each attempt's headers are its own. The body
     // is the same replayable content (R6); the copy is never disposed, since that would dispose the caller's body.
+    // The trace context's headers are left out, so that each send carries its own (an earlier attempt's would be
+    // kept by the handler that injects them, and every hedge would claim the same span).
     private static HttpRequestMessage CopyOf(HttpRequestMessage request)
     {
         var copy = new HttpRequestMessage(request.Method, request.RequestUri)
@@ -181,9 +209,13 @@ internal sealed partial class RetryHandler
             Content = request.Content,
         };
 
+        IReadOnlyCollection<string> traceFields = DistributedContextPropagator.Current.Fields;
         foreach (KeyValuePair<string, HeaderStringValues> header in request.Headers.NonValidated)
         {
-            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            if (!traceFields.Contains(header.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
         }
 
         IDictionary<string, object?> options = copy.Options;
@@ -195,7 +227,7 @@ internal sealed partial class RetryHandler
         return copy;
     }
 
-    private void HedgeSent(HttpRequestMessage request, in RetryLoop loop, int hedge, TimeSpan delay) =>
+    private void HedgeSent(HttpRequestMessage request, in RetryLoop loop, int hedge, TimeSpan unanswered) =>
         client.Telemetry.Report(new ResilienceEvent
         {
             Kind = ResilienceEventKind.HedgeSent,
@@ -203,6 +235,6 @@ internal sealed partial class RetryHandler
             Method = request.Method,
             Uri = request.RequestUri,
             Attempt = hedge,
-            Duration = delay,
+            Duration = unanswered,
         });
 }

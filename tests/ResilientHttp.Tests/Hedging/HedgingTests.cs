@@ -84,6 +84,151 @@ public sealed class HedgingTests
         tokens[0].IsCancellationRequested.ShouldBeFalse();
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Get_Winner_IsNeverCancelled_WithOrWithoutAnAttemptTimeout(bool hedgeWins)
+    {
+        using var sut = Hedged(o => o.AttemptTimeout = null); // the sends get their round's own tokens, not a timer's
+        List<CancellationToken> tokens = hedgeWins ? AnswerAfter(sut, Hangs, Ms(30)) : AnswerAfter(sut, Ms(150), Hangs);
+
+        using HttpResponseMessage response = await sut.GetAsync();
+
+        (await response.Content.ReadAsStringAsync()).ShouldBe(hedgeWins ? "send 2" : "send 1");
+        tokens[hedgeWins ? 1 : 0].IsCancellationRequested.ShouldBeFalse();
+        tokens[hedgeWins ? 0 : 1].IsCancellationRequested.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Get_AHedgeThatThrows_DoesNotBeatTheHedgedAttempt()
+    {
+        int sends = 0;
+        using var sut = Hedged();
+        sut.Handle(async (_, ct) =>
+        {
+            if (Interlocked.Increment(ref sends) == 2)
+            {
+                throw new InvalidOperationException("a handler below failed");
+            }
+
+            await Task.Delay(Ms(150), sut.Time, ct).ConfigureAwait(false);
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        });
+
+        using HttpResponseMessage response = await sut.GetAsync();
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        sut.Sent.Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Get_HedgedAttemptFailedFirst_ItsResponseIsDisposedWhenTheHedgeWins()
+    {
+        var failed = new TrackedContent();
+        int sends = 0;
+        using var sut = Hedged();
+        sut.Handle(async (_, ct) =>
+        {
+            int send = Interlocked.Increment(ref sends);
+            await Task.Delay(send == 1 ? Ms(150) : Ms(100), sut.Time, ct).ConfigureAwait(false);
+            return send == 1 ? new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = failed } : new HttpResponseMessage(HttpStatusCode.OK);
+        });
+
+        using HttpResponseMessage response = await sut.GetAsync();
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        failed.Disposed.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Get_AHedgeAnswered429WithRetryAfter_PausesTheHost_EvenThoughTheOtherSendWon()
+    {
+        int sends = 0;
+        using var sut = Hedged();
+        sut.Handle(async (_, ct) =>
+        {
+            if (Interlocked.Increment(ref sends) == 2)
+            {
+                var busy = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+                busy.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(30));
+                return busy;
+            }
+
+            await Task.Delay(Ms(150), sut.Time, ct).ConfigureAwait(false);
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        });
+
+        using HttpResponseMessage response = await sut.GetAsync();
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        sut.Host.PacingIfAny!.Remaining(sut.Time.GetTimestamp(), sut.Time).ShouldBeGreaterThan(TimeSpan.FromSeconds(29));
+    }
+
+    [Fact]
+    public async Task Get_HedgeFollowedARedirect_TheCallersRequestShowsWhereItEnded()
+    {
+        int sends = 0;
+        using var sut = Hedged();
+        sut.Handle(async (request, ct) =>
+        {
+            if (Interlocked.Increment(ref sends) == 1)
+            {
+                await Task.Delay(Hangs, sut.Time, ct).ConfigureAwait(false);
+            }
+
+            request.RequestUri = new Uri("http://api.test/moved"); // as SocketsHttpHandler does when it follows a redirect
+            return new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request };
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/resource");
+
+        using HttpResponseMessage response = await sut.RunAsync(sut.Client.SendAsync(request));
+
+        response.RequestMessage.ShouldBeSameAs(request);
+        request.RequestUri.ShouldBe(new Uri("http://api.test/moved"));
+    }
+
+    [Fact]
+    public async Task Get_Hedge_DoesNotCopyTheTraceContextOfTheHedgedAttempt()
+    {
+        using var sut = Hedged();
+        AnswerAfter(sut, Hangs, Ms(1));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/resource");
+        request.Headers.TryAddWithoutValidation("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        request.Headers.TryAddWithoutValidation("X-Tenant", "blue");
+
+        using HttpResponseMessage response = await sut.RunAsync(sut.Client.SendAsync(request));
+
+        sut.Sent[0].Header("traceparent").ShouldNotBeNull();
+        sut.Sent[1].Header("traceparent").ShouldBeNull();
+        sut.Sent[1].Header("X-Tenant").ShouldBe("blue");
+    }
+
+    [Fact]
+    public async Task Get_AdaptiveDelay_FollowsTheHostsAnswersThroughHedgedRounds()
+    {
+        using var sut = Hedged(o => o.Hedging.Delay = null);
+        TimeSpan answer = Ms(10);
+        sut.Handle(async (_, ct) =>
+        {
+            await Task.Delay(answer, sut.Time, ct).ConfigureAwait(false);
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        });
+        for (int call = 0; call < HostLatency.MinimumSamples; call++)
+        {
+            (await sut.GetAsync()).Dispose();
+        }
+
+        TimeSpan learnt = sut.Host.Latency.Percentile!.Value;
+        answer = Ms(2);
+        for (int call = 0; call < 2 * HostLatency.Window; call++)
+        {
+            (await sut.GetAsync()).Dispose(); // each one a hedged round now, answered before its delay
+        }
+
+        learnt.ShouldBeGreaterThanOrEqualTo(Ms(10));
+        sut.Host.Latency.Percentile!.Value.ShouldBeLessThan(Ms(2.3));
+    }
+
     [Fact]
     public async Task Get_LoserAnswersAfterLosing_ItsResponseIsDisposed()
     {

@@ -75,6 +75,33 @@ public sealed class HostLatencyTests
     }
 
     [Fact]
+    public void Percentile_FollowsAHostThatSpeedsUp_WithinFiveWindows()
+    {
+        HostLatency latency = Recorded(Enumerable.Repeat(40.0, 2000));
+
+        foreach (double ms in Enumerable.Repeat(2.0, 5 * HostLatency.Window))
+        {
+            latency.Record(TimeSpan.FromMilliseconds(ms));
+        }
+
+        latency.Percentile!.Value.TotalMilliseconds.ShouldBeLessThan(2.3);
+    }
+
+    [Fact]
+    public void Fade_LetsABucketOfOneFadeOut()
+    {
+        var latency = new HostLatency(quantile: 1.0); // the slowest answer counted
+        latency.Record(TimeSpan.FromSeconds(3)); // one very slow answer, long ago
+        foreach (double ms in Enumerable.Repeat(2.0, 4 * HostLatency.Window))
+        {
+            latency.Record(TimeSpan.FromMilliseconds(ms));
+        }
+
+        // Were the one answer kept for ever, the slowest would still be 3 s.
+        latency.Percentile!.Value.ShouldBeLessThan(TimeSpan.FromMilliseconds(3));
+    }
+
+    [Fact]
     public void Record_ManyAnswersFromManyThreads_KeepsTheCountBoundedAndThePercentileRight()
     {
         var latency = new HostLatency(HedgeDelay.Quantile);
@@ -82,6 +109,7 @@ public sealed class HostLatencyTests
         Parallel.For(0, 100_000, i => latency.Record(TimeSpan.FromMilliseconds(i % 100 == 0 ? 300 : 2)));
 
         latency.Percentile!.Value.TotalMilliseconds.ShouldBeInRange(2, 2.25);
+        latency.Samples.ShouldBeInRange(HostLatency.Window / 2, HostLatency.Window);
     }
 
     [Fact]
