@@ -61,7 +61,7 @@ public sealed class CancellationRaceTests
 
         ex.InnerException.ShouldNotBeOfType<TimeoutException>("the caller's cancellation is not a timeout");
         sends.ShouldBe(sendsBeforeTheCancellation);
-        sut.Time.NextDue().ShouldBeNull("a cancelled call leaves no wait behind");
+        sut.Time.NextDue.ShouldBeNull("a cancelled call leaves no wait behind");
         sut.Time.Advance(TimeSpan.FromHours(1));
         await Task.Yield();
         sends.ShouldBe(sendsBeforeTheCancellation, "nothing is sent after the cancellation");
@@ -170,13 +170,13 @@ public sealed class CancellationRaceTests
     {
         for (int send = 1; ; send++)
         {
-            await FakeTimeExtensions.UntilAsync(() => sent() == send && sut.Time.NextDue() is not null);
+            await FakeTimeExtensions.UntilAsync(() => sent() == send && sut.Time.NextDue is not null);
             if (send == sends)
             {
                 return;
             }
 
-            sut.Time.SetUtcNow(sut.Time.NextDue()!.Value);
+            sut.Time.SetUtcNow(sut.Time.NextDue!.Value);
         }
     }
 }
