@@ -43,6 +43,13 @@ public sealed class HedgingTests
         return tokens;
     }
 
+    /// <summary>Answers each send with <paramref name="answer"/>, told the send's number (from 1) and its token.</summary>
+    private static void EachSend(TestClient sut, Func<int, HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> answer)
+    {
+        int sends = 0;
+        sut.Handle((request, ct) => answer(Interlocked.Increment(ref sends), request, ct));
+    }
+
     private static TimeSpan Ms(double milliseconds) => TimeSpan.FromMilliseconds(milliseconds);
 
     [Fact]
@@ -102,11 +109,10 @@ public sealed class HedgingTests
     [Fact]
     public async Task Get_AHedgeThatThrows_DoesNotBeatTheHedgedAttempt()
     {
-        int sends = 0;
         using var sut = Hedged();
-        sut.Handle(async (_, ct) =>
+        EachSend(sut, async (send, _, ct) =>
         {
-            if (Interlocked.Increment(ref sends) == 2)
+            if (send == 2)
             {
                 throw new InvalidOperationException("a handler below failed");
             }
@@ -125,11 +131,9 @@ public sealed class HedgingTests
     public async Task Get_HedgedAttemptFailedFirst_ItsResponseIsDisposedWhenTheHedgeWins()
     {
         var failed = new TrackedContent();
-        int sends = 0;
         using var sut = Hedged();
-        sut.Handle(async (_, ct) =>
+        EachSend(sut, async (send, _, ct) =>
         {
-            int send = Interlocked.Increment(ref sends);
             await Task.Delay(send == 1 ? Ms(150) : Ms(100), sut.Time, ct).ConfigureAwait(false);
             return send == 1 ? new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = failed } : new HttpResponseMessage(HttpStatusCode.OK);
         });
@@ -143,11 +147,10 @@ public sealed class HedgingTests
     [Fact]
     public async Task Get_AHedgeAnswered429WithRetryAfter_PausesTheHost_EvenThoughTheOtherSendWon()
     {
-        int sends = 0;
         using var sut = Hedged();
-        sut.Handle(async (_, ct) =>
+        EachSend(sut, async (send, _, ct) =>
         {
-            if (Interlocked.Increment(ref sends) == 2)
+            if (send == 2)
             {
                 var busy = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
                 busy.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(30));
@@ -167,11 +170,10 @@ public sealed class HedgingTests
     [Fact]
     public async Task Get_HedgeFollowedARedirect_TheCallersRequestShowsWhereItEnded()
     {
-        int sends = 0;
         using var sut = Hedged();
-        sut.Handle(async (request, ct) =>
+        EachSend(sut, async (send, request, ct) =>
         {
-            if (Interlocked.Increment(ref sends) == 1)
+            if (send == 1)
             {
                 await Task.Delay(Hangs, sut.Time, ct).ConfigureAwait(false);
             }
@@ -233,11 +235,10 @@ public sealed class HedgingTests
     public async Task Get_LoserAnswersAfterLosing_ItsResponseIsDisposed()
     {
         var late = new TrackedContent();
-        int sends = 0;
         using var sut = Hedged();
-        sut.Handle(async (_, ct) =>
+        EachSend(sut, async (send, _, ct) =>
         {
-            if (Interlocked.Increment(ref sends) == 1)
+            if (send == 1)
             {
                 // A server that ignores cancellation and answers anyway, after the hedge won.
                 await Task.Delay(TimeSpan.FromSeconds(1), sut.Time, CancellationToken.None).ConfigureAwait(false);
@@ -429,17 +430,16 @@ public sealed class HedgingTests
         {
         }
 
-        int sends = 0;
-        sut.Handle(async (request, ct) =>
+        EachSend(sut, async (send, request, ct) =>
         {
-            if (Interlocked.Increment(ref sends) == 1)
+            if (send == 1)
             {
                 // Other calls succeed meanwhile and earn a token back, after the first hedge was refused.
                 _ = Task.Delay(Ms(150), sut.Time).ContinueWith(earned => sut.Host.Budget.Deposit(1, 3), TaskScheduler.Default);
                 await Task.Delay(Hangs, sut.Time, ct).ConfigureAwait(false);
             }
 
-            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent($"send {sends}") };
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent($"send {send}") };
         });
 
         using HttpResponseMessage response = await sut.GetAsync();
@@ -466,10 +466,9 @@ public sealed class HedgingTests
     public async Task Get_CircuitOpensWhileTheAttemptIsInFlight_SendsNoHedge()
     {
         using var sut = Hedged();
-        int sends = 0;
-        sut.Handle(async (_, ct) =>
+        EachSend(sut, async (send, _, ct) =>
         {
-            if (Interlocked.Increment(ref sends) == 1)
+            if (send == 1)
             {
                 // Other calls fail meanwhile, enough to open the host's circuit.
                 CircuitBreakerOptions breaker = sut.State.Options.CircuitBreaker;
@@ -495,10 +494,9 @@ public sealed class HedgingTests
     public async Task Get_HalfOpenProbe_IsNotHedged()
     {
         using var sut = Hedged(o => o.CircuitBreaker.FailureThreshold = 1);
-        int sends = 0;
-        sut.Handle(async (_, ct) =>
+        EachSend(sut, async (send, _, ct) =>
         {
-            if (Interlocked.Increment(ref sends) == 1)
+            if (send == 1)
             {
                 return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
             }
@@ -539,11 +537,9 @@ public sealed class HedgingTests
     [Fact]
     public async Task Get_HedgedAttemptFailsFirst_TheHedgeStillWins()
     {
-        int sends = 0;
         using var sut = Hedged();
-        sut.Handle(async (_, ct) =>
+        EachSend(sut, async (send, _, ct) =>
         {
-            int send = Interlocked.Increment(ref sends);
             await Task.Delay(send == 1 ? Ms(150) : Ms(100), sut.Time, ct).ConfigureAwait(false);
             return new HttpResponseMessage(send == 1 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK);
         });
@@ -558,11 +554,9 @@ public sealed class HedgingTests
     [Fact]
     public async Task Get_EverySendOfTheRoundFails_IsRetriedAfterTheBackoff()
     {
-        int sends = 0;
         using var sut = Hedged();
-        sut.Handle(async (_, ct) =>
+        EachSend(sut, async (send, _, ct) =>
         {
-            int send = Interlocked.Increment(ref sends);
             if (send <= 2)
             {
                 await Task.Delay(send == 1 ? Ms(150) : Ms(100), sut.Time, ct).ConfigureAwait(false);
@@ -581,11 +575,9 @@ public sealed class HedgingTests
     [Fact]
     public async Task Get_AnsweredWithAFinalFailure_ThatAnswerWins()
     {
-        int sends = 0;
         using var sut = Hedged();
-        sut.Handle(async (_, ct) =>
+        EachSend(sut, async (send, _, ct) =>
         {
-            int send = Interlocked.Increment(ref sends);
             await Task.Delay(send == 1 ? Ms(150) : Hangs, sut.Time, ct).ConfigureAwait(false);
             return new HttpResponseMessage(HttpStatusCode.NotFound);
         });
@@ -705,11 +697,10 @@ public sealed class HedgingTests
     public async Task Get_Hedged_TheLoserIsNotABreakerFailure()
     {
         using var sut = Hedged(o => o.CircuitBreaker.FailureThreshold = 1);
-        int sends = 0;
-        sut.Handle(async (_, ct) =>
+        EachSend(sut, async (send, _, ct) =>
         {
             // Every call's first send hangs until it loses to its hedge.
-            await Task.Delay(Interlocked.Increment(ref sends) % 2 == 1 ? Hangs : Ms(1), sut.Time, ct).ConfigureAwait(false);
+            await Task.Delay(send % 2 == 1 ? Hangs : Ms(1), sut.Time, ct).ConfigureAwait(false);
             return new HttpResponseMessage(HttpStatusCode.OK);
         });
 
