@@ -29,7 +29,8 @@ internal static class ResilientHttpServices
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<RandomSource>(),
             sp.GetRequiredService<ResilienceMetrics>(),
-            sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
+            sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>(),
+            sp.GetService<FleetStore>()));
 
         // Configuration binding first, so that code configuration (registered later) overrides it.
         services.AddSingleton<IConfigureOptions<ResilientHttpOptions>, ConfigureFromConfiguration>();

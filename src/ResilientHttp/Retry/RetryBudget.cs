@@ -17,12 +17,37 @@ internal sealed class RetryBudget
         _balance = capacity * Scale;
     }
 
+    /// <summary>Gets the fleet's share of this host's budget, when the fleet shares one: a retry needs both to pay.</summary>
+    public FleetShare? Fleet { get; init; }
+
     /// <summary>Gets the tokens in the bucket now.</summary>
     public double Tokens => Volatile.Read(ref _balance) / (double)Scale;
 
     /// <summary>Takes one token for a retry.</summary>
     /// <returns><see langword="false"/> when the bucket cannot pay: the retry must not be made.</returns>
     public bool TryWithdraw()
+    {
+        // Local first: the fleet's lease is a local count too. The fleet can only refuse what this bucket would pay.
+        FleetVerdict fleet = Fleet?.TryTake() ?? FleetVerdict.Local;
+        if (fleet == FleetVerdict.Denied)
+        {
+            return false;
+        }
+
+        if (TryWithdrawLocal())
+        {
+            return true;
+        }
+
+        if (fleet == FleetVerdict.Granted)
+        {
+            Fleet!.Return();
+        }
+
+        return false;
+    }
+
+    private bool TryWithdrawLocal()
     {
         long current = Volatile.Read(ref _balance);
         while (current >= Scale)

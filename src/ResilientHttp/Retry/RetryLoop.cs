@@ -126,6 +126,12 @@ internal struct RetryLoop
             RetryStrategy.Settle(budget, _options);
         }
 
+        // The fleet's bucket is paid whatever this process's holds: its earnings are counted here and reported in batches.
+        if (_host.Fleet is { } fleet && _options.Retry.Budget.Enabled)
+        {
+            fleet.Deposit(_options.Retry.Budget.Ratio);
+        }
+
         return outcome.StatusCode >= 400 ? CallEnding.Answered : Attempt > 1 ? CallEnding.Recovered : CallEnding.Succeeded;
     }
 }

@@ -118,6 +118,7 @@ internal static class RetryStrategy
         if (HostPause(outcome, options, out WaitSource source) is { } hold && hold <= options.MaxRetryAfter)
         {
             host.Pacing.HoldUntil(now + Timestamps.From(hold, time), source);
+            host.Fleet?.PauseRecorded(hold, source);
         }
     }
 

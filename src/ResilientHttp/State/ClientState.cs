@@ -21,14 +21,15 @@ internal sealed class ClientState : IDisposable
         TimeProvider time,
         RandomSource random,
         ILogger logger,
-        ResilienceMetrics metrics)
+        ResilienceMetrics metrics,
+        FleetStore? fleet = null)
     {
         Name = name;
         _factory = factory;
         Time = time;
         Telemetry = new ClientTelemetry(name, logger, metrics);
         _options = factory.Create(name);
-        Hosts = new HostTable(time);
+        Hosts = new HostTable(time, fleet, name);
         Deadlines = new AttemptDeadlines(time);
         Strategies = AttemptStrategies.For(time, random, Telemetry);
         foreach (IOptionsChangeTokenSource<ResilientHttpOptions> source in changeSources)

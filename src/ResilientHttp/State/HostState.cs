@@ -32,11 +32,14 @@ internal sealed class HostState
 
     public Circuit Circuit { get; } = new();
 
+    /// <summary>Gets the host's share of the fleet's budget and pauses, when a <see cref="FleetStore"/> is registered.</summary>
+    public FleetShare? Fleet { get; set; }
+
     /// <summary>
     /// Gets the host's retry budget, made on first use: a host that never needed a retry has a full bucket, and a
     /// full bucket needs no object (a success would add nothing to it), so most hosts cost one allocation less.
     /// </summary>
-    public RetryBudget Budget => Volatile.Read(ref _budget) ?? Made(ref _budget, new RetryBudget(_budgetCapacity));
+    public RetryBudget Budget => Volatile.Read(ref _budget) ?? Made(ref _budget, new RetryBudget(_budgetCapacity) { Fleet = Fleet });
 
     /// <summary>Gets the budget if a retry ever drew on it, else <see langword="null"/>: a full bucket.</summary>
     public RetryBudget? BudgetIfUsed => Volatile.Read(ref _budget);

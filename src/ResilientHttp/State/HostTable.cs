@@ -27,13 +27,17 @@ internal sealed class HostTable
     private HostState[] _idle = [];     // the eviction's work arrays, used under _evictionGate only
     private long[] _idleSince = [];
     private readonly TimeProvider _time;
+    private readonly FleetStore? _fleet;
+    private readonly string _client;
     private readonly long _touchGranularity;
     private int _count;
     private int _reportedCount;
 
-    public HostTable(TimeProvider time)
+    public HostTable(TimeProvider time, FleetStore? fleet = null, string client = "")
     {
         _time = time;
+        _fleet = fleet;
+        _client = client;
         _touchGranularity = time.TimestampFrequency / 10;
         _bySpan = _hosts.GetAlternateLookup<ReadOnlySpan<char>>();
     }
@@ -43,6 +47,9 @@ internal sealed class HostTable
 
     /// <summary>Gets a snapshot of the tracked hosts.</summary>
     public IEnumerable<HostState> Hosts => _hosts.Values;
+
+    /// <summary>Gets the state of a tracked host by its authority (scheme://host:port), without adding it.</summary>
+    public HostState? Find(string authority) => _hosts.GetValueOrDefault(authority);
 
     /// <summary>Gets the state of the host of <paramref name="uri"/>, adding it when new.</summary>
     /// <param name="uri">An absolute request URI.</param>
@@ -176,6 +183,10 @@ internal sealed class HostTable
         var created = reported
             ? new HostState(authority, RetryBudget.CapacityFor(options.Retry), now, uri.Host, uri.Port)
             : new HostState(authority, RetryBudget.CapacityFor(options.Retry), now);
+        if (_fleet is not null)
+        {
+            created.Fleet = _fleet.Join(_client, created, RetryBudget.CapacityFor(options.Retry), _time);
+        }
 
         // Another thread added it first; if it is already evicted again, this call is served untracked.
         if (!_hosts.TryAdd(authority, created))

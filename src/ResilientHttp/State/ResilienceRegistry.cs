@@ -15,6 +15,7 @@ internal sealed class ResilienceRegistry : IDisposable
     private readonly IOptionsFactory<ResilientHttpOptions> _factory;
     private readonly IEnumerable<IOptionsChangeTokenSource<ResilientHttpOptions>> _changeSources;
     private readonly ILoggerFactory _loggers;
+    private readonly FleetStore? _fleet;
 
     public ResilienceRegistry(
         IOptionsFactory<ResilientHttpOptions> factory,
@@ -22,8 +23,10 @@ internal sealed class ResilienceRegistry : IDisposable
         TimeProvider time,
         RandomSource random,
         ResilienceMetrics metrics,
-        ILoggerFactory? loggers = null)
+        ILoggerFactory? loggers = null,
+        FleetStore? fleet = null)
     {
+        _fleet = fleet;
         Metrics = metrics;
         _factory = factory;
         _changeSources = changeSources;
@@ -42,7 +45,7 @@ internal sealed class ResilienceRegistry : IDisposable
     /// <exception cref="OptionsValidationException">The client's options are invalid.</exception>
     public ClientState GetClient(string name)
     {
-        Lazy<ClientState> entry = _clients.GetOrAdd(name, n => new Lazy<ClientState>(() => new ClientState(n, _factory, _changeSources, Time, Random, _loggers.CreateLogger("ResilientHttp"), Metrics)));
+        Lazy<ClientState> entry = _clients.GetOrAdd(name, n => new Lazy<ClientState>(() => new ClientState(n, _factory, _changeSources, Time, Random, _loggers.CreateLogger("ResilientHttp"), Metrics, _fleet)));
         try
         {
             return entry.Value;
@@ -54,6 +57,10 @@ internal sealed class ResilienceRegistry : IDisposable
             throw;
         }
     }
+
+    /// <summary>Gets the state of a client name that has it, without making it.</summary>
+    public ClientState? FindClient(string name) =>
+        _clients.TryGetValue(name, out Lazy<ClientState>? entry) && entry.IsValueCreated ? entry.Value : null;
 
     /// <summary>Gets the client names with state.</summary>
     public IEnumerable<ClientState> Clients => _clients.Values.Where(c => c.IsValueCreated).Select(c => c.Value);

@@ -1,0 +1,331 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace ResilientHttp.Redis;
+
+/// <summary>
+/// The fleet's store on Redis. Nothing here is on a call's path: shares enlist themselves, and one background loop
+/// reports every enlisted share in one pipelined batch each <see cref="FleetOptions.FlushInterval"/> (at once when a
+/// lease ran out), turns each answer into the share's lease, and publishes and receives pauses. Any failure or an
+/// exchange slower than <see cref="FleetOptions.StoreTimeout"/> makes every share local again, said once in the log and
+/// in the metric; the first exchange that succeeds again shares them again.
+/// </summary>
+internal sealed class RedisFleetStore : FleetStore, IAsyncDisposable, IDisposable
+{
+    private const int Unknown = 0;
+    private const int Up = 1;
+    private const int Down = 2;
+
+    private readonly FleetOptions _options;
+    private readonly ConfigurationOptions? _configuration;
+    private readonly IServiceProvider _services;
+    private readonly ILogger _logger;
+    private readonly Counter<long> _unavailable;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<FleetShare> _queue = new();
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly string _process = Guid.NewGuid().ToString("N");
+    private readonly RedisChannel _channel;
+    private readonly bool _ownsConnection;
+    private IConnectionMultiplexer? _connection;
+    private ResilienceRegistry? _registry;
+    private Task? _loop;
+    private int _started;
+    private int _woken;
+    private int _state = Unknown;
+    private long _downSince;
+
+    public RedisFleetStore(FleetOptions options, ConfigurationOptions? configuration, IConnectionMultiplexer? connection, IServiceProvider services)
+    {
+        _options = options;
+        _configuration = configuration;
+        _connection = connection;
+        _ownsConnection = connection is null;
+        _services = services;
+        _logger = services.GetService<ILoggerFactory>()?.CreateLogger("ResilientHttp.Redis") ?? NullLogger.Instance;
+        Meter meter = services.GetService<IMeterFactory>()?.Create("ResilientHttp") ?? new Meter("ResilientHttp");
+        _unavailable = meter.CreateCounter<long>(
+            "resilienthttp.fleet.store_unavailable", "{loss}", "Times the fleet store (Redis) was lost and decisions fell back to each process's local budget.");
+        meter.CreateObservableGauge(
+            "resilienthttp.fleet.store_available", () => Volatile.Read(ref _state) == Up ? 1 : 0, "{store}", "1 while the fleet store (Redis) answers; 0 while budgets and pauses are local.");
+        _channel = RedisChannel.Literal(options.KeyPrefix + ":pauses");
+    }
+
+    /// <summary>Gets whether the store answered its last exchange.</summary>
+    public bool IsAvailable => Volatile.Read(ref _state) == Up;
+
+    public override void Enlist(FleetShare share, bool urgent)
+    {
+        _queue.Enqueue(share);
+        Start();
+        if (urgent)
+        {
+            Wake();
+        }
+    }
+
+    public override void Wake()
+    {
+        if (Interlocked.Exchange(ref _woken, 1) == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (Exception ex) when (ex is SemaphoreFullException or ObjectDisposedException)
+            {
+                // Already woken (the loop reset the flag as another call woke it), or the store is gone: nothing to do.
+            }
+        }
+    }
+
+    public override void Publish(FleetShare share, TimeSpan hold, WaitSource source)
+    {
+        if (Volatile.Read(ref _state) != Up || _connection is not { } connection || hold <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        long milliseconds = Math.Max(1, (long)Math.Ceiling(hold.TotalMilliseconds));
+        string message = string.Join('\n', _process, source == WaitSource.RateLimit ? "q" : "r", milliseconds.ToString(CultureInfo.InvariantCulture), share.Host.Authority, share.Client);
+        _ = ExchangeAsync(connection.GetDatabase().ScriptEvaluateAsync(FleetScripts.Pause, new
+        {
+            pause = PauseKey(share),
+            milliseconds,
+            channel = _options.KeyPrefix + ":pauses",
+            message,
+        }));
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is { } loop)
+        {
+            await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        if (_ownsConnection && _connection is { } connection)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stop.Dispose();
+        _wake.Dispose();
+    }
+
+    private RedisKey BucketKey(FleetShare share) => $"{_options.KeyPrefix}:budget:{share.Client}:{share.Host.Authority}";
+
+    private RedisKey PauseKey(FleetShare share) => $"{_options.KeyPrefix}:pause:{share.Client}:{share.Host.Authority}";
+
+    private void Start()
+    {
+        if (Volatile.Read(ref _started) == 0 && Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            _loop = Task.Run(RunAsync);
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        CancellationToken stop = _stop.Token;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await _wake.WaitAsync(_options.FlushInterval, stop).ConfigureAwait(false);
+                Volatile.Write(ref _woken, 0);
+                if (!await RoundAsync().ConfigureAwait(false))
+                {
+                    // Lost: ask again after a flush interval, however urgent the shares are, so a down store is not hammered.
+                    await Task.Delay(_options.FlushInterval, stop).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    // One batch: every enlisted share's report, pipelined, answered within the store timeout or not at all.
+    private async Task<bool> RoundAsync()
+    {
+        IConnectionMultiplexer? connection = await ConnectAsync().ConfigureAwait(false);
+        if (connection is null || !connection.IsConnected)
+        {
+            // The shares stay enlisted, their reports kept, for the round after the store is back.
+            Lost("not connected");
+            return false;
+        }
+
+        if (_queue.IsEmpty)
+        {
+            // Nothing to report: a ping, so that a store lost while this process was idle is known to be lost (and its
+            // shares local) before any lease it granted goes stale.
+            return await HeartbeatAsync(connection).ConfigureAwait(false);
+        }
+
+        HashSet<FleetShare> shares = new(ReferenceEqualityComparer.Instance);
+        while (_queue.TryDequeue(out FleetShare? share))
+        {
+            shares.Add(share);
+        }
+
+        IDatabase database = connection.GetDatabase();
+        long lifetime = (long)_options.KeyLifetime.TotalMilliseconds;
+        List<(FleetShare Share, Task<RedisResult> Answer)> exchanges = new(shares.Count);
+        foreach (FleetShare share in shares)
+        {
+            FleetReport report = share.TakeReport();
+            exchanges.Add((share, database.ScriptEvaluateAsync(FleetScripts.Report, new
+            {
+                bucket = BucketKey(share),
+                pause = PauseKey(share),
+                earned = report.Earned,
+                spent = report.Spent,
+                capacity = share.Capacity,
+                lifetime,
+            })));
+        }
+
+        try
+        {
+            await Task.WhenAll(exchanges.Select(e => e.Answer)).WaitAsync(_options.StoreTimeout).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            // This batch's reports are lost (at most one flush interval of earnings and spending): the store, not the
+            // calls, pays for its failure.
+            Lost(ex is TimeoutException ? $"no answer within {_options.StoreTimeout.TotalMilliseconds:0} ms" : ex.GetType().Name);
+            return false;
+        }
+
+        foreach ((FleetShare share, Task<RedisResult> answer) in exchanges)
+        {
+            Apply(share, answer.Result);
+        }
+
+        Restored();
+        return true;
+    }
+
+    private async Task<bool> HeartbeatAsync(IConnectionMultiplexer connection)
+    {
+        try
+        {
+            await connection.GetDatabase().PingAsync().WaitAsync(_options.StoreTimeout).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            Lost(ex is TimeoutException ? $"no answer within {_options.StoreTimeout.TotalMilliseconds:0} ms" : ex.GetType().Name);
+            return false;
+        }
+
+        Restored();
+        return true;
+    }
+
+    private void Apply(FleetShare share, RedisResult answer)
+    {
+        RedisResult[] parts = (RedisResult[])answer!;
+        if (double.TryParse((string?)parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double balance))
+        {
+            share.Answered(balance, _options.LeaseSize, _options.LeaseDuration);
+        }
+
+        long pause = (long)parts[1];
+        if (pause > 0)
+        {
+            share.PauseReceived(TimeSpan.FromMilliseconds(pause), WaitSource.Pacing);
+        }
+    }
+
+    private async Task<IConnectionMultiplexer?> ConnectAsync()
+    {
+        if (_connection is { } existing)
+        {
+            return existing;
+        }
+
+        try
+        {
+            IConnectionMultiplexer connection = await ConnectionMultiplexer.ConnectAsync(_configuration!).ConfigureAwait(false);
+            _connection = connection;
+            await connection.GetSubscriber().SubscribeAsync(_channel, (_, message) => Received(message)).ConfigureAwait(false);
+            return connection;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            Lost(ex.GetType().Name);
+            return null;
+        }
+    }
+
+    private async Task ExchangeAsync(Task exchange)
+    {
+        try
+        {
+            await exchange.WaitAsync(_options.StoreTimeout).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            Lost(ex is TimeoutException ? $"no answer within {_options.StoreTimeout.TotalMilliseconds:0} ms" : ex.GetType().Name);
+        }
+    }
+
+    // "pid\nsource\nms\nauthority\nclient": a pause another process was asked for. Anything else is ignored.
+    private void Received(RedisValue message)
+    {
+        string[] parts = ((string?)message ?? string.Empty).Split('\n', 5);
+        if (parts.Length != 5 || parts[0] == _process ||
+            !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out long milliseconds) ||
+            milliseconds > TimeSpan.FromDays(1).TotalMilliseconds)
+        {
+            return;
+        }
+
+        Registry().FindClient(parts[4])?.Hosts.Find(parts[3])?.Fleet?.PauseReceived(
+            TimeSpan.FromMilliseconds(milliseconds), parts[1] == "q" ? WaitSource.RateLimit : WaitSource.RetryAfter);
+    }
+
+    private ResilienceRegistry Registry() => _registry ??= _services.GetRequiredService<ResilienceRegistry>();
+
+    private void Lost(string reason)
+    {
+        // Every share decides locally from now on; said once per loss.
+        foreach (ClientState client in Registry().Clients)
+        {
+            foreach (HostState host in client.Hosts.Hosts)
+            {
+                host.Fleet?.Lost();
+            }
+        }
+
+        if (Interlocked.Exchange(ref _state, Down) != Down)
+        {
+            Volatile.Write(ref _downSince, System.Diagnostics.Stopwatch.GetTimestamp());
+            _unavailable.Add(1);
+            FleetLog.StoreUnavailable(_logger, reason);
+        }
+    }
+
+    private void Restored()
+    {
+        if (Interlocked.Exchange(ref _state, Up) == Down)
+        {
+            FleetLog.StoreRestored(_logger, System.Diagnostics.Stopwatch.GetElapsedTime(Volatile.Read(ref _downSince)).TotalSeconds);
+        }
+    }
+}

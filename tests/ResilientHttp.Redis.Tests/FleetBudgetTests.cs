@@ -1,0 +1,151 @@
+using StackExchange.Redis;
+
+namespace ResilientHttp.Redis.Tests;
+
+/// <summary>The fleet's retry budget over a real Redis and a real Kestrel server, several processes (service providers) sharing it.</summary>
+public sealed class FleetBudgetTests : IAsyncLifetime
+{
+    private RedisServer _redis = null!;
+    private UpstreamServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _server = await UpstreamServer.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Retries_OfFourProcesses_DrawOnOneFleetBudget()
+    {
+        int retries = await RetriesOfFourProcessesInAnOutageAsync(shared: true);
+
+        // One client's bucket (3) for the whole fleet, plus at most one lease per process granted before the
+        // others' spending was reported: never the 4 × 3 of four local buckets.
+        retries.ShouldBeLessThanOrEqualTo(3 + 4);
+        retries.ShouldBeGreaterThanOrEqualTo(1);
+    }
+
+    [Fact]
+    public async Task WithoutTheStore_EachProcessSpendsABudgetOfItsOwn()
+    {
+        // The same outage without Redis: what the fleet budget above saves.
+        int retries = await RetriesOfFourProcessesInAnOutageAsync(shared: false);
+
+        retries.ShouldBe(4 * 3);
+    }
+
+    [Fact]
+    public async Task AProcessThatJoinsAfterTheFleetSpentItsBudget_DoesNotRetryOnceTheStoreAnswered()
+    {
+        await using var spender = Process("spender", shared: true);
+        (await spender.GetStatusAsync()).ShouldBe(200);
+        await FleetProcess.EventuallyAsync(() => spender.Host.Fleet!.IsShared, "the spender's first answer");
+        _server.Answer = _ => (503, null);
+        for (int i = 0; i < 4; i++)
+        {
+            await spender.GetStatusAsync();
+        }
+
+        await using ConnectionMultiplexer look = await _redis.ConnectAsync();
+        RedisKey key = $"resilienthttp:budget:api:{HostTable.FormatAuthority(_server.Address)}";
+        await FleetProcess.EventuallyAsync(() => Balance(look, key) < 1, "the spender's retries reported");
+        await using var late = Process("late", shared: true);
+        _server.Answer = c => c.Request.Path == "/ok" ? (200, null) : (503, null);
+        (await late.GetStatusAsync("ok")).ShouldBe(200); // its host is tracked, its share joined
+        await FleetProcess.EventuallyAsync(() => late.Host.Fleet!.IsShared, "the late process's first answer");
+        int before = _server.RequestsFrom("late");
+
+        (await late.GetStatusAsync()).ShouldBe(503);
+
+        _server.RequestsFrom("late").ShouldBe(before + 1, "the fleet's bucket is spent: no retry, although this process's own bucket is full");
+        late.Host.BudgetIfUsed.ShouldNotBeNull().Tokens.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task SuccessfulCalls_OfEveryProcess_RefillTheFleetBucket_InBatches()
+    {
+        await using var a = Process("a", shared: true);
+        await using var b = Process("b", shared: true);
+        await using ConnectionMultiplexer look = await _redis.ConnectAsync();
+        RedisKey key = $"resilienthttp:budget:api:{HostTable.FormatAuthority(_server.Address)}";
+        (await a.GetStatusAsync()).ShouldBe(200);
+        await FleetProcess.EventuallyAsync(() => a.Host.Fleet!.IsShared, "a's first answer");
+        await look.GetDatabase().StringSetAsync(key, "-3");
+
+        // 30 successful calls, 0.1 token each, from two processes: 3 tokens back, in a few batches, not 30 writes.
+        for (int i = 0; i < 15; i++)
+        {
+            (await a.GetStatusAsync()).ShouldBe(200);
+            (await b.GetStatusAsync()).ShouldBe(200);
+        }
+
+        await FleetProcess.EventuallyAsync(
+            () => Balance(look, key) >= -0.0001,
+            "the two processes' earnings reported");
+        Balance(look, key).ShouldBe(0, 0.0001);
+    }
+
+    internal static double Balance(ConnectionMultiplexer look, RedisKey key) =>
+        double.Parse((string?)look.GetDatabase().StringGet(key) ?? "3", System.Globalization.CultureInfo.InvariantCulture);
+
+    private FleetProcess Process(string name, bool shared, Action<FleetOptions>? fleet = null) =>
+        new(name, _server.Address, shared ? _redis.Configuration : null, o =>
+        {
+            o.Retry.Budget.Capacity = 3;
+            o.Retry.MaxAttempts = 2;
+        }, o =>
+        {
+            o.LeaseSize = 1;
+            o.LeaseDuration = TimeSpan.FromSeconds(30);
+            fleet?.Invoke(o);
+        });
+
+    private async Task<int> RetriesOfFourProcessesInAnOutageAsync(bool shared)
+    {
+        FleetProcess[] fleet = [Process("a", shared), Process("b", shared), Process("c", shared), Process("d", shared)];
+        try
+        {
+            foreach (FleetProcess process in fleet)
+            {
+                (await process.GetStatusAsync()).ShouldBe(200);
+            }
+
+            if (shared)
+            {
+                await FleetProcess.EventuallyAsync(() => fleet.All(p => p.Host.Fleet!.IsShared), "every process's first answer");
+            }
+
+            int healthy = _server.Requests;
+            _server.Answer = _ => (503, null);
+            foreach (FleetProcess process in fleet)
+            {
+                for (int call = 0; call < 4; call++)
+                {
+                    // One retry per call, and the store's answer to it awaited: the count does not hang on a race
+                    // between a retry and the answer to the one before (which the local bucket would then pay).
+                    int answers = process.Host.Fleet?.Answers ?? 0;
+                    (await process.GetStatusAsync()).ShouldBe(503);
+                    if (shared)
+                    {
+                        await FleetProcess.EventuallyAsync(() => process.Host.Fleet!.Answers > answers, "the answer to the call's report");
+                    }
+                }
+            }
+
+            return _server.Requests - healthy - (4 * 4);
+        }
+        finally
+        {
+            foreach (FleetProcess process in fleet)
+            {
+                await process.DisposeAsync();
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace ResilientHttp.Redis.Tests;
+
+/// <summary>
+/// One process of a fleet, as a test can have several in one: its own service provider (so its own budgets,
+/// circuits, pauses and Redis connection), a client named "api" with the library's handler, and the fleet store
+/// when given a Redis. Every request carries <c>X-Process</c> so the server counts each process's sends.
+/// </summary>
+internal sealed class FleetProcess : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    public FleetProcess(string name, Uri server, string? redis, Action<ResilientHttpOptions>? configure = null, Action<FleetOptions>? fleet = null, TimeProvider? time = null)
+    {
+        Name = name;
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
+        services.AddSingleton(time ?? TimeProvider.System);
+        services.AddHttpClient("api", c =>
+            {
+                c.BaseAddress = server;
+                c.DefaultRequestHeaders.Add("X-Process", name);
+            })
+            .AddResilientHandler(o =>
+            {
+                o.Retry.BaseDelay = TimeSpan.Zero; // retries at once: nothing to wait for, real time or not
+                o.Retry.JitterFactor = 0;
+                o.CircuitBreaker.Enabled = false;
+                configure?.Invoke(o);
+            });
+        if (redis is not null)
+        {
+            services.AddResilientHttpRedis(redis, o =>
+            {
+                o.FlushInterval = TimeSpan.FromMilliseconds(50);
+                fleet?.Invoke(o);
+            });
+        }
+
+        _services = services.BuildServiceProvider();
+        Unavailable = new MetricCollector<long>(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "ResilientHttp", "resilienthttp.fleet.store_unavailable");
+        Client = _services.GetRequiredService<IHttpClientFactory>().CreateClient("api");
+        Registry = _services.GetRequiredService<ResilienceRegistry>();
+    }
+
+    public string Name { get; }
+
+    public HttpClient Client { get; }
+
+    public FakeLoggerProvider Logs { get; } = new();
+
+    public MetricCollector<long> Unavailable { get; }
+
+    internal ResilienceRegistry Registry { get; }
+
+    internal RedisFleetStore Store => (RedisFleetStore)_services.GetRequiredService<FleetStore>();
+
+    /// <summary>Gets the state this process keeps of the server's host.</summary>
+    internal HostState Host => Registry.GetClient("api").Hosts.Hosts.Single();
+
+    /// <summary>Gets how many times the log said a thing.</summary>
+    public int Logged(string eventName) => Logs.Collector.GetSnapshot().Count(r => r.Id.Name == eventName);
+
+    public async Task<int> GetStatusAsync(string path = "work")
+    {
+        using HttpResponseMessage response = await Client.GetAsync(path);
+        return (int)response.StatusCode;
+    }
+
+    /// <summary>Waits, in real time, for something the store does in the background (an answer, a message).</summary>
+    public static async Task EventuallyAsync(Func<bool> condition, string what, int seconds = 20)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(seconds))
+            {
+                throw new TimeoutException($"Not within {seconds} s: {what}.");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        Unavailable.Dispose();
+        await _services.DisposeAsync();
+    }
+}

@@ -1,0 +1,138 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using System.Diagnostics;
+
+namespace ResilientHttp.Redis.Tests;
+
+/// <summary>Redis killed, hung and back while calls run: no call fails or waits on it, and the loss is said once.</summary>
+public sealed class StoreFailureTests : IAsyncLifetime
+{
+    private RedisServer _redis = null!;
+    private UpstreamServer _server = null!;
+    private int _served;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _server = await UpstreamServer.StartAsync();
+
+        // One request in 50 fails: retries are needed, and paid from the fleet's budget or, once Redis is gone, the local one.
+        _server.Answer = _ => Interlocked.Increment(ref _served) % 50 == 0 ? (503, null) : (200, null);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task RedisKilledMidRun_NoCallFails_TheLossIsSaidOnce_AndSharingResumesWhenItIsBack()
+    {
+        FleetProcess[] fleet = [Process("a"), Process("b"), Process("c")];
+        try
+        {
+            await RunAsync(fleet, 30);
+            await FleetProcess.EventuallyAsync(() => fleet.All(p => p.Store.IsAvailable && p.Host.Fleet!.IsShared), "every process shared");
+
+            Task<TimeSpan> calls = RunAsync(fleet, 150);
+            await Task.Delay(100);
+            await _redis.KillAsync();
+            (await calls).ShouldBeLessThan(TimeSpan.FromSeconds(2), "the slowest call");
+
+            await FleetProcess.EventuallyAsync(() => fleet.All(p => !p.Host.Fleet!.IsShared), "every process local");
+            (await RunAsync(fleet, 60)).ShouldBeLessThan(TimeSpan.FromSeconds(2), "the slowest call with Redis gone");
+            foreach (FleetProcess process in fleet)
+            {
+                process.Logged("FleetStoreUnavailable").ShouldBe(1, process.Name);
+                process.Unavailable.GetMeasurementSnapshot().EvaluateAsCounter().ShouldBe(1, process.Name);
+                process.Logged("FleetStoreRestored").ShouldBe(0, process.Name);
+            }
+
+            await _redis.RestartAsync();
+            await FleetProcess.EventuallyAsync(() => fleet.All(p => p.Store.IsAvailable), "every process reconnected", seconds: 60);
+            await RunAsync(fleet, 30);
+            await FleetProcess.EventuallyAsync(() => fleet.All(p => p.Host.Fleet!.IsShared), "every process shared again");
+            foreach (FleetProcess process in fleet)
+            {
+                process.Logged("FleetStoreRestored").ShouldBe(1, process.Name);
+                process.Logged("FleetStoreUnavailable").ShouldBe(1, process.Name);
+            }
+        }
+        finally
+        {
+            foreach (FleetProcess process in fleet)
+            {
+                await process.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task RedisHanging_NoCallWaitsForIt_AndTheStoreTimesOutOnce()
+    {
+        FleetProcess[] fleet = [Process("a"), Process("b")];
+        try
+        {
+            await RunAsync(fleet, 30);
+            await FleetProcess.EventuallyAsync(() => fleet.All(p => p.Store.IsAvailable && p.Host.Fleet!.IsShared), "every process shared");
+
+            _redis.Hang();
+            TimeSpan slowest = await RunAsync(fleet, 150);
+            await FleetProcess.EventuallyAsync(() => fleet.All(p => !p.Host.Fleet!.IsShared), "every process local");
+
+            slowest.ShouldBeLessThan(TimeSpan.FromSeconds(2), "no call waited on the hung Redis");
+            foreach (FleetProcess process in fleet)
+            {
+                process.Logs.Collector.GetSnapshot().Single(r => r.Id.Name == "FleetStoreUnavailable").Message.ShouldContain("no answer within 250 ms");
+            }
+
+            _redis.Resume();
+            await FleetProcess.EventuallyAsync(() => fleet.All(p => p.Store.IsAvailable), "every process answered again");
+            fleet.ShouldAllBe(p => p.Logged("FleetStoreRestored") == 1);
+        }
+        finally
+        {
+            _redis.Resume();
+            foreach (FleetProcess process in fleet)
+            {
+                await process.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task RedisDownFromTheStart_CallsRunOnTheLocalBudget()
+    {
+        await _redis.KillAsync();
+        await using FleetProcess process = Process("alone");
+
+        (await RunAsync([process], 100)).ShouldBeLessThan(TimeSpan.FromSeconds(2));
+
+        await FleetProcess.EventuallyAsync(() => process.Logged("FleetStoreUnavailable") == 1, "the loss said");
+        process.Host.Fleet!.IsShared.ShouldBeFalse();
+        process.Logged("FleetStoreUnavailable").ShouldBe(1);
+    }
+
+    // Each process runs two callers, each making `calls` calls; every call must succeed. Returns the slowest call.
+    private static async Task<TimeSpan> RunAsync(FleetProcess[] fleet, int calls)
+    {
+        long slowest = 0;
+        await Task.WhenAll(fleet.SelectMany(p => Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            for (int i = 0; i < calls; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                (await p.GetStatusAsync()).ShouldBe(200, $"{p.Name}'s call {i}");
+                long took = Stopwatch.GetTimestamp() - start;
+                long seen;
+                while (took > (seen = Interlocked.Read(ref slowest)) && Interlocked.CompareExchange(ref slowest, took, seen) != seen)
+                {
+                }
+            }
+        }))));
+        return Stopwatch.GetElapsedTime(0, slowest);
+    }
+
+    private FleetProcess Process(string name) =>
+        new(name, _server.Address, _redis.Configuration, fleet: o => o.LeaseSize = 4);
+}
