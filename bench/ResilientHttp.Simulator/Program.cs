@@ -7,6 +7,8 @@ using ResilientHttp.Simulator;
 // dotnet run -c Release --project bench/ResilientHttp.Simulator -- --try "B=5,M=30;B=2,M=10" [--clients 10,100] [--misses]
 // dotnet run -c Release --project bench/ResilientHttp.Simulator -- --quota true
 // dotnet run -c Release --project bench/ResilientHttp.Simulator -- --shedding true [--clients 10,100] [--loads 0.7] [--outages 30]
+// dotnet run -c Release --project bench/ResilientHttp.Simulator -- --fleet-store docs [--parallel 2]
+// dotnet run -c Release --project bench/ResilientHttp.Simulator -- --fleet-try "L=2,D=5,F=1,lat=0.5;L=1" [--clients 10000] [--loads 0.7] [--outages 30]
 string output = "docs";
 string? tryCandidates = null;
 string? tuneOutput = null;
@@ -17,6 +19,8 @@ bool showMisses = false;
 bool showSeries = false;
 bool quotaOnly = false;
 bool sheddingOnly = false;
+string? fleetStoreOutput = null;
+string? fleetTry = null;
 ulong seed = 20261129;
 double capacity = 1000;
 int parallelism = Environment.ProcessorCount;
@@ -63,8 +67,14 @@ for (int i = 0; i + 1 < args.Length; i += 2)
         case "--shedding":
             sheddingOnly = args[i + 1] == "true";
             break;
+        case "--fleet-store":
+            fleetStoreOutput = args[i + 1];
+            break;
+        case "--fleet-try":
+            fleetTry = args[i + 1];
+            break;
         default:
-            Console.Error.WriteLine($"Unknown option {args[i]}. Options: --out DIR, --seed N, --capacity C, --parallel P, --try SPECS, --tune DIR, --quota true, --shedding true, --clients/--loads/--outages LIST, --misses true, --series true.");
+            Console.Error.WriteLine($"Unknown option {args[i]}. Options: --out DIR, --seed N, --capacity C, --parallel P, --try SPECS, --tune DIR, --quota true, --shedding true, --fleet-store DIR, --fleet-try SPECS, --clients/--loads/--outages LIST, --misses true, --series true.");
             return 2;
     }
 }
@@ -84,6 +94,28 @@ if (loadsFilter is not null)
 if (outagesFilter is not null)
 {
     worlds = [.. worlds.Where(w => outagesFilter.Contains(w.OutageSeconds))];
+}
+
+if (fleetTry is not null)
+{
+    FleetStoreSettings[] stores = [.. fleetTry.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(FleetStoreSettings.Parse)];
+    Policy[] tried = [Policies.NoRetries(), Policies.LibraryDefaults(), .. stores.Select(s => Policies.LibraryDefaultsWithSharedBudget(s))];
+    foreach (FleetOutageResult r in Sweep.RunFleet(worlds, tried, parallelism))
+    {
+        Console.WriteLine($"{r.Settings} | {r.Policy}: amplification {Format.Ratio(r.Amplification)}, success {Format.Percent(r.SuccessFraction)}, recovery {Format.Seconds(r.RecoverySeconds)}, peak {Format.Ratio(r.PeakOfferedAfterRecovery)}, wasted {Format.Percent(r.WastedFraction)}");
+    }
+
+    Console.WriteLine($"done in {clock.Elapsed.TotalSeconds:0.0} s");
+    return 0;
+}
+
+if (fleetStoreOutput is not null)
+{
+    var fleetStore = new FleetStoreReport(fleetStoreOutput, seed, capacity, parallelism, Console.WriteLine);
+    fleetStore.Run(worlds);
+    fleetStore.Write();
+    Console.WriteLine($"Chosen: {fleetStore.Chosen.Spec}; wrote {Path.Combine(fleetStoreOutput, "fleet-store.md")} in {clock.Elapsed.TotalMinutes:0.0} min");
+    return 0;
 }
 
 if (tuneOutput is not null)

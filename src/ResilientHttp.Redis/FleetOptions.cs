@@ -9,28 +9,38 @@ public sealed class FleetOptions
 {
     /// <summary>
     /// Gets or sets how long one exchange with Redis may take before the store counts as unavailable and every
-    /// decision falls back to the process's local budget. Never a call's wait: no call waits on Redis. Default 250 ms;
-    /// 1 ms to 1 minute.
+    /// decision falls back to the process's local budget. The longest a failed call's retry waits for a fresh answer of the
+    /// store; no successful call ever waits on Redis. Default 250 ms; 1 ms to 1 minute, below <see cref="LeaseDuration"/>.
     /// </summary>
     public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
     /// Gets or sets how often the earnings of successful calls and the retries paid are reported to Redis, in one
-    /// batch for every host with something to report. A lease that runs out asks at once. Default 1 s; 10 ms to 1 minute.
+    /// batch for every host with something to report. A lease that runs out asks at once. Default 1 s (chosen by the fleet
+    /// simulator's sweep, docs/fleet-store.md); 10 ms to 1 minute.
     /// </summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Gets or sets the most retries one answer of the store lets a process pay for before it asks again. Default 2;
-    /// 1 to 100.
+    /// Gets or sets how many retries a process makes on one answer of the store before it asks again (it goes on retrying
+    /// on its own budget until the answer comes). Default 1 (the sweep's choice); 1 to 100.
     /// </summary>
-    public int LeaseSize { get; set; } = 2;
+    public int LeaseSize { get; set; } = 1;
 
     /// <summary>
-    /// Gets or sets how long a lease may be used: a lease older than this refuses retries until the store has answered
-    /// again, so that the leases of idle processes do not add up to a burst at an outage's start. Default 2 s; 10 ms to 1 hour.
+    /// Gets or sets how long an answer of the store stands: a retry after that waits for a fresh answer (one round trip,
+    /// at most <see cref="StoreTimeout"/>), so that the leases of idle processes do not add up to a burst at an outage's start.
+    /// Default 5 s (the sweep's choice); 10 ms to 1 hour.
     /// </summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets whether host pauses (<c>Retry-After</c>, a spent quota's reset) are shared with the fleet. True fits a
+    /// server that is overloaded for everyone, or a quota the fleet shares (one API key); set it false when quotas are kept
+    /// per process (per key or per address), or one process's pause would hold every other for a quota it has not spent.
+    /// Default true.
+    /// </summary>
+    public bool SharePauses { get; set; } = true;
 
     /// <summary>
     /// Gets or sets how long Redis keeps a host's fleet budget after its last report: a host no process calls any more

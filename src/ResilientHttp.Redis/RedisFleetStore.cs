@@ -35,6 +35,7 @@ internal sealed class RedisFleetStore : FleetStore, IAsyncDisposable, IDisposabl
     private ResilienceRegistry? _registry;
     private Task? _loop;
     private int _started;
+    private bool _subscribed;
     private int _woken;
     private int _state = Unknown;
     private long _downSince;
@@ -54,6 +55,8 @@ internal sealed class RedisFleetStore : FleetStore, IAsyncDisposable, IDisposabl
             "resilienthttp.fleet.store_available", () => Volatile.Read(ref _state) == Up ? 1 : 0, "{store}", "1 while the fleet store (Redis) answers; 0 while budgets and pauses are local.");
         _channel = RedisChannel.Literal(options.KeyPrefix + ":pauses");
     }
+
+    public override TimeSpan AnswerTimeout => _options.StoreTimeout;
 
     /// <summary>Gets whether the store answered its last exchange.</summary>
     public bool IsAvailable => Volatile.Read(ref _state) == Up;
@@ -85,7 +88,7 @@ internal sealed class RedisFleetStore : FleetStore, IAsyncDisposable, IDisposabl
 
     public override void Publish(FleetShare share, TimeSpan hold, WaitSource source)
     {
-        if (Volatile.Read(ref _state) != Up || _connection is not { } connection || hold <= TimeSpan.Zero)
+        if (!_options.SharePauses || Volatile.Read(ref _state) != Up || _connection is not { } connection || hold <= TimeSpan.Zero)
         {
             return;
         }
@@ -246,7 +249,7 @@ internal sealed class RedisFleetStore : FleetStore, IAsyncDisposable, IDisposabl
         }
 
         long pause = (long)parts[1];
-        if (pause > 0)
+        if (pause > 0 && _options.SharePauses)
         {
             share.PauseReceived(TimeSpan.FromMilliseconds(pause), WaitSource.Pacing);
         }
@@ -254,21 +257,27 @@ internal sealed class RedisFleetStore : FleetStore, IAsyncDisposable, IDisposabl
 
     private async Task<IConnectionMultiplexer?> ConnectAsync()
     {
-        if (_connection is { } existing)
-        {
-            return existing;
-        }
-
+        IConnectionMultiplexer? connection = _connection;
         try
         {
-            IConnectionMultiplexer connection = await ConnectionMultiplexer.ConnectAsync(_configuration!).ConfigureAwait(false);
-            _connection = connection;
-            await connection.GetSubscriber().SubscribeAsync(_channel, (_, message) => Received(message)).ConfigureAwait(false);
+            if (connection is null)
+            {
+                connection = await ConnectionMultiplexer.ConnectAsync(_configuration!).ConfigureAwait(false);
+                _connection = connection;
+            }
+
+            // Once, on the store's own connection or the application's; the client subscribes again after a reconnect.
+            if (!_subscribed && _options.SharePauses && connection.IsConnected)
+            {
+                await connection.GetSubscriber().SubscribeAsync(_channel, (_, message) => Received(message)).WaitAsync(_options.StoreTimeout).ConfigureAwait(false);
+                _subscribed = true;
+            }
+
             return connection;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            Lost(ex.GetType().Name);
+            Lost(ex is TimeoutException ? $"no answer within {_options.StoreTimeout.TotalMilliseconds:0} ms" : ex.GetType().Name);
             return null;
         }
     }

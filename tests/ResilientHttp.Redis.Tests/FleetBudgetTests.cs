@@ -1,3 +1,4 @@
+using ResilientHttp.Testing;
 using StackExchange.Redis;
 
 namespace ResilientHttp.Redis.Tests;
@@ -89,6 +90,72 @@ public sealed class FleetBudgetTests : IAsyncLifetime
             () => Balance(look, key) >= -0.0001,
             "the two processes' earnings reported");
         Balance(look, key).ShouldBe(0, 0.0001);
+    }
+
+    [Fact]
+    public async Task ARetryMetWithAStaleLease_WaitsForTheStoresAnswer_AndIsMadeOnIt()
+    {
+        var time = new VirtualTime(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
+        await using var process = new FleetProcess("p", _server.Address, _redis.Configuration, fleet: o => o.LeaseDuration = TimeSpan.FromSeconds(5), time: time);
+        (await process.GetStatusAsync()).ShouldBe(200);
+        await FleetProcess.EventuallyAsync(() => process.Host.Fleet!.IsShared, "the first answer");
+        time.Advance(TimeSpan.FromSeconds(6)); // the lease is stale
+        int answers = process.Host.Fleet!.Answers;
+        int served = 0;
+        _server.Answer = _ => Interlocked.Increment(ref served) == 1 ? (503, null) : (200, null);
+
+        // Awaited as it is: the clock stands still, so only the store's real answer can end the wait.
+        (await process.GetStatusAsync()).ShouldBe(200);
+
+        served.ShouldBe(2);
+        process.Host.Fleet.Answers.ShouldBeGreaterThan(answers, "the retry waited for a fresh answer");
+        process.Logged("RetryScheduled").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task ARetryMetWithAStaleLease_IsRefused_WhenTheFreshAnswerFindsTheFleetSpent()
+    {
+        var time = new VirtualTime(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
+        await using var process = new FleetProcess("p", _server.Address, _redis.Configuration, time: time);
+        (await process.GetStatusAsync()).ShouldBe(200);
+        await FleetProcess.EventuallyAsync(() => process.Host.Fleet!.IsShared, "the first answer");
+        await using ConnectionMultiplexer look = await _redis.ConnectAsync();
+        await look.GetDatabase().StringSetAsync($"resilienthttp:budget:api:{HostTable.FormatAuthority(_server.Address)}", "-3"); // the rest of the fleet spent it
+        time.Advance(TimeSpan.FromSeconds(6));
+        _server.Answer = _ => (503, null);
+        int before = _server.RequestsFrom("p");
+
+        (await process.GetStatusAsync()).ShouldBe(503);
+
+        _server.RequestsFrom("p").ShouldBe(before + 1);
+        process.Host.BudgetIfUsed.ShouldNotBeNull().Tokens.ShouldBe(3, "this process's own bucket would have paid");
+    }
+
+    [Fact]
+    public async Task ARetryMetWithAStaleLease_AndAHungRedis_IsDecidedLocallyAfterTheStoreTimeout()
+    {
+        var time = new VirtualTime(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
+        await using var process = new FleetProcess("p", _server.Address, _redis.Configuration, time: time);
+        (await process.GetStatusAsync()).ShouldBe(200);
+        await FleetProcess.EventuallyAsync(() => process.Host.Fleet!.IsShared, "the first answer");
+        time.Advance(TimeSpan.FromSeconds(6));
+        int served = 0;
+        _server.Answer = _ => Interlocked.Increment(ref served) == 1 ? (503, null) : (200, null);
+        _redis.Hang();
+        try
+        {
+            DateTimeOffset start = time.GetUtcNow();
+
+            (await time.RunAsync(process.GetStatusAsync())).ShouldBe(200);
+
+            served.ShouldBe(2);
+            // At most the store timeout on the client's clock; none at all when the store's own loop found it hung first.
+            (time.GetUtcNow() - start).ShouldBeLessThanOrEqualTo(TimeSpan.FromMilliseconds(250), "the wait for the store, no longer");
+        }
+        finally
+        {
+            _redis.Resume();
+        }
     }
 
     internal static double Balance(ConnectionMultiplexer look, RedisKey key) =>

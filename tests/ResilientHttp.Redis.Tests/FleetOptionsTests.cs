@@ -42,7 +42,7 @@ public sealed class FleetOptionsTests
         {
             ["ResilientHttp:Fleet:LeaseSize"] = "0",
             ["ResilientHttp:Fleet:FlushInterval"] = "00:05:00",
-            ["ResilientHttp:Fleet:StoreTimeout"] = "00:00:03",
+            ["ResilientHttp:Fleet:StoreTimeout"] = "00:00:06",
             ["ResilientHttp:Fleet:KeyPrefix"] = " ",
         });
 
@@ -50,7 +50,7 @@ public sealed class FleetOptionsTests
 
         error.Message.ShouldContain("ResilientHttp:Fleet:LeaseSize is 0; it must be 1 to 100.");
         error.Message.ShouldContain("ResilientHttp:Fleet:FlushInterval");
-        error.Message.ShouldContain("ResilientHttp:Fleet:StoreTimeout (00:00:03) must be below ResilientHttp:Fleet:LeaseDuration");
+        error.Message.ShouldContain("ResilientHttp:Fleet:StoreTimeout (00:00:06) must be below ResilientHttp:Fleet:LeaseDuration");
         error.Message.ShouldContain("ResilientHttp:Fleet:KeyPrefix");
     }
 

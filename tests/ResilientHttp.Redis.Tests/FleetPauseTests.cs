@@ -89,6 +89,25 @@ public sealed class FleetPauseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SharePausesOff_KeepsEachPauseInItsProcess()
+    {
+        var time = new VirtualTime(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
+        await using var told = new FleetProcess("told", _server.Address, _redis.Configuration, o => o.Retry.MaxAttempts = 1, o => o.SharePauses = false);
+        await using var other = new FleetProcess("other", _server.Address, _redis.Configuration, fleet: o => o.SharePauses = false, time: time);
+        await WarmAsync(told, other);
+        _server.Answer = c => c.Request.Headers["X-Process"] == "told" ? (429, "20") : (200, null);
+        (await told.GetStatusAsync()).ShouldBe(429);
+        await using ConnectionMultiplexer look = await _redis.ConnectAsync();
+        DateTimeOffset start = time.GetUtcNow();
+
+        (await time.RunAsync(other.GetStatusAsync())).ShouldBe(200);
+
+        time.GetUtcNow().ShouldBe(start, "the other process was not held");
+        _redis.Keys(look, "resilienthttp:pause:*").ShouldBeEmpty();
+        Held(told, TimeProvider.System).ShouldBeGreaterThan(TimeSpan.FromSeconds(15), "the process told keeps its own pause");
+    }
+
+    [Fact]
     public async Task APauseKeptInTheStore_ReachesAProcessThatMissedItsMessage()
     {
         var time = new VirtualTime(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
@@ -142,6 +161,7 @@ public sealed class FleetPauseTests : IAsyncLifetime
         await FleetProcess.EventuallyAsync(() => fleet.All(p => p.Store.IsAvailable && p.Host.Fleet!.IsShared), "every process connected and answered");
     }
 
+    // The process told of a pause makes one send per call: the test is about the others, not its own retry 20 s later.
     private FleetProcess Process(string name, bool shared, TimeProvider? time = null) =>
-        new(name, _server.Address, shared ? _redis.Configuration : null, time: time);
+        new(name, _server.Address, shared ? _redis.Configuration : null, o => o.Retry.MaxAttempts = name == "told" ? 1 : 4, time: time);
 }

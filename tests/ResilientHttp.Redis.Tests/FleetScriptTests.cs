@@ -71,9 +71,10 @@ public sealed class FleetScriptTests : IAsyncLifetime
     public async Task EveryKeyAFleetWrites_Expires()
     {
         await using UpstreamServer server = await UpstreamServer.StartAsync();
-        await using var process = new FleetProcess("p", server.Address, _redis.Configuration, fleet: o => o.KeyLifetime = TimeSpan.FromMinutes(3));
+        await using var process = new FleetProcess("p", server.Address, _redis.Configuration, o => o.Retry.MaxAttempts = 1, o => o.KeyLifetime = TimeSpan.FromMinutes(3));
         server.Answer = c => c.Request.Path == "/limited" ? (429, "7") : (200, null);
         (await process.GetStatusAsync()).ShouldBe(200);
+        await FleetProcess.EventuallyAsync(() => process.Store.IsAvailable, "the store connected");
         await process.GetStatusAsync("limited");
         await FleetProcess.EventuallyAsync(() => _redis.Keys(_connection, "resilienthttp:*").Count() >= 2, "the budget and the pause written");
 

@@ -14,6 +14,7 @@ internal sealed class ClientFleet : IEventSink
     private const int AnswerEvent = 3;
     private const int TimeoutEvent = 4;
     private const string Authority = "http://server:80";
+    private const string ClientName = "fleet";
 
     private readonly Scheduler _scheduler;
     private readonly ResilientHttpOptions _options;
@@ -22,6 +23,7 @@ internal sealed class ClientFleet : IEventSink
     private readonly HostState?[] _hosts;
     private readonly long _oneWay;
     private readonly CallFacts _facts;
+    private readonly int _budgetCapacity;
 
     public ClientFleet(Scheduler scheduler, Policy policy, int clients, RandomSource random, ICallObserver observer, TimeSpan oneWayDelay)
     {
@@ -31,6 +33,8 @@ internal sealed class ClientFleet : IEventSink
         _observer = observer;
         _hosts = new HostState?[clients];
         _oneWay = oneWayDelay.Ticks;
+        _budgetCapacity = RetryBudget.CapacityFor(_options.Retry);
+        Store = policy.FleetStore is { } store ? new SimulatedFleetStore(scheduler, store) : null;
 
         // What the retry handler finds for a GET without a body.
         RetryOptions retry = _options.Retry;
@@ -41,13 +45,16 @@ internal sealed class ClientFleet : IEventSink
             BodyReplayable: true);
     }
 
+    /// <summary>Gets the fleet store the processes share their budget and pauses through, when the policy has one.</summary>
+    public SimulatedFleetStore? Store { get; }
+
     /// <summary>Gets or sets the server the fleet calls.</summary>
     public IAttemptServer? Server { get; set; }
 
     private VirtualClock Clock => _scheduler.Clock;
 
     /// <summary>Gets a client's state for the host, as the library keeps it.</summary>
-    public HostState Host(int client) => _hosts[client] ??= new HostState(Authority, RetryBudget.CapacityFor(_options.Retry), _scheduler.Now);
+    public HostState Host(int client) => _hosts[client] ??= Track(client);
 
     /// <summary>A client makes a call now.</summary>
     public void Start(Call call)
@@ -96,6 +103,10 @@ internal sealed class ClientFleet : IEventSink
         {
             case LoopAction.Send:
                 Send(call);
+                break;
+            case LoopAction.Ask:
+                // As the handler: the outcome stays in hand until the store answers, then the loop decides it again.
+                Store!.Await(Host(call.Client).Fleet!, () => Decide(call, call.LastOutcome!.Value));
                 break;
             case LoopAction.Wait:
                 call.Waited += step.Delay.Ticks;
@@ -189,7 +200,24 @@ internal sealed class ClientFleet : IEventSink
 
     private void Completed(Call call, in AttemptOutcome outcome)
     {
+        Decide(call, outcome);
+    }
+
+    private void Decide(Call call, in AttemptOutcome outcome)
+    {
         call.LastOutcome = outcome;
         Step(call, call.Loop.Completed(outcome, Clock.GetTimestamp()));
+    }
+
+    // As HostTable does for a new host: with a fleet store registered, the host's share joins it before its budget is made.
+    private HostState Track(int client)
+    {
+        var host = new HostState(Authority, _budgetCapacity, _scheduler.Now);
+        if (Store is not null)
+        {
+            host.Fleet = Store.Join(client, ClientName, host, _budgetCapacity, Clock);
+        }
+
+        return host;
     }
 }

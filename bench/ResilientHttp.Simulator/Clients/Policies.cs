@@ -16,6 +16,8 @@ internal static class Policies
 
     public const string NaiveName = "no retries, rate-limit headers ignored";
 
+    public const string SharedBudgetName = "library defaults + shared budget";
+
     /// <summary>Gets every policy, in report order.</summary>
     public static IReadOnlyList<Policy> All { get; } =
     [
@@ -92,6 +94,20 @@ internal static class Policies
         LibraryDefaultsName,
         "new ResilientHttpOptions(): default retry, budget and breaker",
         new ResilientHttpOptions());
+
+    /// <summary>
+    /// Everything as shipped, with a fleet store registered (the <c>ResilientHttp.Redis</c> package, modelled by
+    /// <see cref="SimulatedFleetStore"/>): each process's retries are paid by the fleet's one bucket as well as its own, and
+    /// a pause one process is asked for reaches the others.
+    /// </summary>
+    /// <param name="store">The store's settings; <see langword="null"/> for <see cref="FleetStoreSettings.Default"/>.</param>
+    public static Policy LibraryDefaultsWithSharedBudget(FleetStoreSettings? store = null) => new(
+        store is null ? SharedBudgetName : $"{SharedBudgetName} ({store.Spec})",
+        $"new ResilientHttpOptions() and a fleet store: LeaseSize, LeaseDuration, FlushInterval, store latency = {(store ?? FleetStoreSettings.Default).Spec}",
+        new ResilientHttpOptions())
+    {
+        FleetStore = store ?? FleetStoreSettings.Default,
+    };
 
     /// <summary>
     /// One send per call and no pause from the quota headers either: a client without the library. (<see cref="NoRetries"/>

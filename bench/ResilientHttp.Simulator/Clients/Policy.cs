@@ -14,4 +14,10 @@ internal sealed record Policy(string Name, string HowExpressed, ResilientHttpOpt
 
     /// <summary>Gets whether the retry waits are spread at random.</summary>
     public bool IsJittered => Options.Retry.JitterFactor > 0;
+
+    /// <summary>
+    /// Gets the fleet store the clients share their retry budget and pauses through (<see cref="SimulatedFleetStore"/>),
+    /// or <see langword="null"/> for none: each process's own state alone, as without the <c>ResilientHttp.Redis</c> package.
+    /// </summary>
+    public FleetStoreSettings? FleetStore { get; init; }
 }

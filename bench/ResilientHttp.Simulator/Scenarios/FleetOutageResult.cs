@@ -26,6 +26,12 @@ internal sealed record FleetOutageResult(
     /// <summary>Gets the share of the server's work in the window spent shedding (answering 503 to expired attempts): part of the waste.</summary>
     public double ShedFraction { get; init; }
 
+    /// <summary>Gets the fleet store's rounds over the whole run (each one process's batch of reports and its answers), when the policy has a store.</summary>
+    public long StoreRounds { get; init; }
+
+    /// <summary>Gets the lowest balance the fleet store's bucket held, when the policy has a store: how far the optimistic leases overspent.</summary>
+    public double StoreLowestBalance { get; init; }
+
     public double Amplification => Requests == 0 ? 0 : Attempts / (double)Requests;
 
     public bool Recovered => !double.IsPositiveInfinity(RecoverySeconds);

@@ -123,6 +123,8 @@ internal sealed class FleetOutageScenario : IEventSink, ICallObserver
             goodput)
         {
             ShedFraction = busy == 0 ? 0 : shed / busy,
+            StoreRounds = _fleet.Store?.Rounds ?? 0,
+            StoreLowestBalance = _fleet.Store is { Rounds: > 0 } store ? store.LowestBalance : 0,
         };
     }
 

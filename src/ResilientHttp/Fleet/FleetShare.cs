@@ -18,6 +18,7 @@ internal sealed class FleetShare
     private int _lease;
     private int _fleetHasBudget;
     private int _answers;
+    private TaskCompletionSource? _next;
     private long _leaseEnds;
     private int _answered;
     private int _enlisted;
@@ -54,11 +55,13 @@ internal sealed class FleetShare
     /// fresh and found a token in the fleet's bucket, the retry is made and counted for the next report; the lease's
     /// last token asks the store again at once, and until it answers, retries are still made on the local bucket and
     /// counted the same (so a store that is slow to answer never refuses a retry; one that fails makes the share local).
-    /// An answer that found the fleet's bucket spent, or one older than the lease's duration, refuses the retry and asks
-    /// again: a process the fleet has not answered lately does not retry on old news, so a fleet of idle processes holds
-    /// no burst of retries for an outage's start.
+    /// An answer that found the fleet's bucket spent refuses the retry. A lease older than its duration asks the store
+    /// again, and the retry waits for that answer (<see cref="FleetVerdict.Pending"/>, <see cref="AnswerAsync"/>): a
+    /// process the fleet has not answered lately decides on news, not on an old lease, so a fleet of idle processes
+    /// holds no burst of retries for an outage's start.
     /// </summary>
-    public FleetVerdict TryTake()
+    /// <param name="ask">Whether a stale lease may wait for the store's answer.</param>
+    public FleetVerdict TryTake(FleetAsk ask = FleetAsk.NoWait)
     {
         if (Volatile.Read(ref _answered) == 0)
         {
@@ -68,7 +71,18 @@ internal sealed class FleetShare
             return FleetVerdict.Local;
         }
 
-        if (Volatile.Read(ref _fleetHasBudget) == 0 || _time.GetTimestamp() >= Volatile.Read(ref _leaseEnds))
+        if (!IsFresh)
+        {
+            Enlist(urgent: true);
+            return ask switch
+            {
+                FleetAsk.MayWait => FleetVerdict.Pending,
+                FleetAsk.Waited => FleetVerdict.Local,
+                _ => FleetVerdict.Denied,
+            };
+        }
+
+        if (Volatile.Read(ref _fleetHasBudget) == 0)
         {
             Enlist(urgent: true);
             return FleetVerdict.Denied;
@@ -78,6 +92,39 @@ internal sealed class FleetShare
         Enlist(urgent: Interlocked.Decrement(ref _lease) <= 0);
         return FleetVerdict.Granted;
     }
+
+    /// <summary>Gets how long a withdrawal that found a stale lease waits for the store before the local budget decides.</summary>
+    public TimeSpan AnswerTimeout => _store.AnswerTimeout;
+
+    /// <summary>
+    /// Waits for the store's next answer (or its loss), at most <paramref name="timeout"/> on the client's clock; at once
+    /// when an answer came since the lease went stale.
+    /// </summary>
+    public async Task AnswerAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource next = Volatile.Read(ref _next) ?? Made();
+        if (IsFresh || Volatile.Read(ref _answered) == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await next.Task.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The store is slow: the local budget decides this retry; the store's own timeout will make the share local.
+        }
+
+        TaskCompletionSource Made()
+        {
+            var made = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return Interlocked.CompareExchange(ref _next, made, null) ?? made;
+        }
+    }
+
+    private bool IsFresh => _time.GetTimestamp() < Volatile.Read(ref _leaseEnds);
 
     /// <summary>Gives back a token <see cref="TryTake"/> granted, when the local budget then refused the retry.</summary>
     public void Return()
@@ -117,6 +164,7 @@ internal sealed class FleetShare
         Volatile.Write(ref _leaseEnds, _time.GetTimestamp() + Timestamps.From(leaseDuration, _time));
         Volatile.Write(ref _answered, 1);
         Interlocked.Increment(ref _answers);
+        Interlocked.Exchange(ref _next, null)?.TrySetResult();
     }
 
     /// <summary>The store failed or is too slow: the local budget decides again, until the store answers again.</summary>
@@ -124,6 +172,7 @@ internal sealed class FleetShare
     {
         Volatile.Write(ref _answered, 0);
         Volatile.Write(ref _lease, 0);
+        Interlocked.Exchange(ref _next, null)?.TrySetResult();
     }
 
     /// <summary>R10, P1: tells the fleet of a pause this process's calls were asked for.</summary>

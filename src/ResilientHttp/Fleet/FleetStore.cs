@@ -21,6 +21,9 @@ internal abstract class FleetStore
     /// </summary>
     public abstract void Enlist(FleetShare share, bool urgent);
 
+    /// <summary>Gets how long a retry that found a stale lease waits for the store's answer before its process's own budget decides.</summary>
+    public virtual TimeSpan AnswerTimeout => TimeSpan.FromMilliseconds(250);
+
     /// <summary>A share already enlisted needs a lease now: the store should take up its list at once.</summary>
     public virtual void Wake()
     {

@@ -9,6 +9,9 @@ internal enum FleetVerdict
     /// <summary>The lease the store granted pays for it; the local budget must pay too.</summary>
     Granted,
 
-    /// <summary>The fleet has spent its budget, or this process holds no fresh lease: no retry.</summary>
+    /// <summary>The fleet has spent its budget (or, for a hedge, this process holds no fresh lease): no retry.</summary>
     Denied,
+
+    /// <summary>This process's lease is stale and the store has been asked: decide again once it answers (<see cref="FleetShare.AnswerAsync"/>).</summary>
+    Pending,
 }

@@ -128,6 +128,11 @@ internal sealed partial class RetryHandler(ClientState client, RandomSource rand
             {
                 case LoopAction.Stop:
                     return Finish(result, loop.Options);
+                case LoopAction.Ask:
+                    // The attempt's response stays in hand: the call may yet end with it.
+                    await loop.Host.Fleet!.AnswerAsync(next.Delay, cancellationToken).ConfigureAwait(false);
+                    next = Next(request, ref loop, result, _time.GetTimestamp());
+                    break;
                 case LoopAction.Wait:
                     Waiting(request, loop, next, result.Outcome);
 

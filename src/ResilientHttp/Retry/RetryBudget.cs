@@ -25,18 +25,26 @@ internal sealed class RetryBudget
 
     /// <summary>Takes one token for a retry.</summary>
     /// <returns><see langword="false"/> when the bucket cannot pay: the retry must not be made.</returns>
-    public bool TryWithdraw()
+    public bool TryWithdraw() => Withdraw(FleetAsk.NoWait) == FleetVerdict.Granted;
+
+    /// <summary>Takes one token for a retry, from the fleet's lease (when the fleet shares the budget) and from this bucket.</summary>
+    /// <param name="ask">Whether a stale fleet lease may wait for the store's answer.</param>
+    /// <returns>
+    /// <see cref="FleetVerdict.Granted"/> when the retry is paid; <see cref="FleetVerdict.Denied"/> when it must not be made;
+    /// <see cref="FleetVerdict.Pending"/> when the fleet must be heard first (nothing was taken).
+    /// </returns>
+    public FleetVerdict Withdraw(FleetAsk ask)
     {
         // Local first: the fleet's lease is a local count too. The fleet can only refuse what this bucket would pay.
-        FleetVerdict fleet = Fleet?.TryTake() ?? FleetVerdict.Local;
-        if (fleet == FleetVerdict.Denied)
+        FleetVerdict fleet = Fleet?.TryTake(ask) ?? FleetVerdict.Local;
+        if (fleet is FleetVerdict.Denied or FleetVerdict.Pending)
         {
-            return false;
+            return fleet;
         }
 
         if (TryWithdrawLocal())
         {
-            return true;
+            return FleetVerdict.Granted;
         }
 
         if (fleet == FleetVerdict.Granted)
@@ -44,7 +52,7 @@ internal sealed class RetryBudget
             Fleet!.Return();
         }
 
-        return false;
+        return FleetVerdict.Denied;
     }
 
     private bool TryWithdrawLocal()

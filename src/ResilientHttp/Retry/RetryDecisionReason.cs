@@ -35,4 +35,7 @@ internal enum RetryDecisionReason
 
     /// <summary>Not retried: the host's retry budget is spent.</summary>
     BudgetExhausted,
+
+    /// <summary>The fleet's budget must be heard first: the loop waits for the store's answer and decides again (never a call's ending).</summary>
+    BudgetPending,
 }

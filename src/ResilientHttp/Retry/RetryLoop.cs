@@ -15,6 +15,7 @@ internal struct RetryLoop
     private readonly long _start;
     private CallFacts _facts;
     private bool _paced;
+    private bool _asked;
 
     public RetryLoop(ResilientHttpOptions options, HostState host, in CallFacts facts, long start, TimeProvider time, RandomSource random)
     {
@@ -94,11 +95,23 @@ internal struct RetryLoop
     public LoopStep Completed(in AttemptOutcome outcome, long now)
     {
         RetryOptions retry = _options.Retry;
-        RetryStrategy.RecordPause(outcome, _host, retry, now, _time);
+        if (!_asked)
+        {
+            RetryStrategy.RecordPause(outcome, _host, retry, now, _time);
+        }
+
         TimeSpan blocked = _options.CircuitBreaker.Enabled ? _host.Circuit.BlockedFor(now, _time) : TimeSpan.Zero;
         // Only a retriable outcome can reach the budget: the bucket is looked up (and made) only then.
         RetryBudget? budget = OutcomeClassifier.IsRetriable(outcome, retry) ? _host.Budget : null;
-        RetryDecision decision = RetryStrategy.Decide(outcome, Attempt, _facts, retry, Remaining(now), budget, _random, blocked);
+        RetryDecision decision = RetryStrategy.Decide(outcome, Attempt, _facts, retry, Remaining(now), budget, _random, blocked, _asked ? FleetAsk.Waited : FleetAsk.MayWait);
+        if (decision.Reason == RetryDecisionReason.BudgetPending)
+        {
+            // The fleet has not answered this process lately: hear it (one round trip), then decide the same outcome again.
+            _asked = true;
+            return new LoopStep(LoopAction.Ask, _host.Fleet!.AnswerTimeout);
+        }
+
+        _asked = false;
         if (decision.ShouldRetry)
         {
             return new LoopStep(LoopAction.Wait, decision.Delay, decision.Source, IsRetry: true);

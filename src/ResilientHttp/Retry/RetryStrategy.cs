@@ -15,6 +15,7 @@ internal static class RetryStrategy
     /// <param name="budget">The host's retry budget; one token is taken when the decision is to retry.</param>
     /// <param name="random">The source of the jitter; drawn from only when a wait is computed.</param>
     /// <param name="circuitBlockedFor">How long the host's circuit will still refuse calls (zero when closed).</param>
+    /// <param name="fleet">Whether a stale lease of the fleet's budget may wait for the store (<see cref="RetryDecisionReason.BudgetPending"/>).</param>
     public static RetryDecision Decide(
         in AttemptOutcome outcome,
         int attempt,
@@ -23,7 +24,8 @@ internal static class RetryStrategy
         TimeSpan? remaining,
         RetryBudget? budget,
         RandomSource random,
-        TimeSpan circuitBlockedFor = default)
+        TimeSpan circuitBlockedFor = default,
+        FleetAsk fleet = FleetAsk.NoWait)
     {
         switch (outcome.Kind)
         {
@@ -89,9 +91,9 @@ internal static class RetryStrategy
         }
 
         // Last, so that a token is spent only on a retry that will really be made.
-        if (options.Budget.Enabled && budget is not null && !budget.TryWithdraw())
+        if (options.Budget.Enabled && budget is not null && budget.Withdraw(fleet) is var paid && paid != FleetVerdict.Granted)
         {
-            return RetryDecision.Stop(RetryDecisionReason.BudgetExhausted);
+            return RetryDecision.Stop(paid == FleetVerdict.Pending ? RetryDecisionReason.BudgetPending : RetryDecisionReason.BudgetExhausted);
         }
 
         return new RetryDecision(true, delay, RetryDecisionReason.Retry, fromRetryAfter ? source : WaitSource.Backoff);
