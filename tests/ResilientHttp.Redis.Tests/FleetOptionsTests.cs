@@ -84,6 +84,29 @@ public sealed class FleetOptionsTests
         await FleetProcess.EventuallyAsync(() => process.Logged("FleetStoreUnavailable") == 1, "the loss said");
     }
 
+    [Fact]
+    public void TheReadmes_StateTheDefaults()
+    {
+        var defaults = new FleetOptions();
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "ResilientHttp.sln")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("The repository's root was not found.");
+        }
+
+        foreach (string readme in new[] { "README.md", "src/ResilientHttp.Redis/README.md" })
+        {
+            string text = File.ReadAllText(Path.Combine(root, readme));
+            text.ShouldContain($"| `StoreTimeout` | {defaults.StoreTimeout.TotalMilliseconds:0} ms |", customMessage: readme);
+            text.ShouldContain($"| `FlushInterval` | {defaults.FlushInterval.TotalSeconds:0} s |", customMessage: readme);
+            text.ShouldContain($"| `LeaseSize` | {defaults.LeaseSize} |", customMessage: readme);
+            text.ShouldContain($"| `LeaseDuration` | {defaults.LeaseDuration.TotalSeconds:0} s |", customMessage: readme);
+            text.ShouldContain($"| `SharePauses` | {(defaults.SharePauses ? "true" : "false")}", customMessage: readme);
+            text.ShouldContain($"| `KeyLifetime` | {defaults.KeyLifetime.TotalMinutes:0} minutes |", customMessage: readme);
+            text.ShouldContain($"| `KeyPrefix` | `{defaults.KeyPrefix}` |", customMessage: readme);
+        }
+    }
+
     private static ServiceProvider Services(Dictionary<string, string?> settings)
     {
         var services = new ServiceCollection();
