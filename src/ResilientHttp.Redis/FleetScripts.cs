@@ -13,8 +13,7 @@ internal static class FleetScripts
     public static readonly LuaScript Report = LuaScript.Prepare(
         """
         local cap = tonumber(@capacity)
-        local b = redis.call('GET', @bucket)
-        if b then b = tonumber(b) else b = cap end
+        local b = tonumber(redis.call('GET', @bucket) or '') or cap
         b = math.max(-cap, b - tonumber(@spent))
         b = math.min(cap, b + tonumber(@earned))
         local text = string.format('%.6f', b)
@@ -23,16 +22,19 @@ internal static class FleetScripts
         """);
 
     /// <summary>
-    /// A pause a host asked for: kept as a key that expires when the pause ends (a longer pause already kept wins), and
-    /// announced on the fleet's channel. KEYS: the pause. ARGV: the pause in ms, the channel, the message.
+    /// A pause a host asked for: kept as a key that expires when the pause ends, and announced on the fleet's channel, only
+    /// when it outlasts the pause already kept by the slack (so a burst of 429s sends one message, not one per answer).
+    /// KEYS: the pause. ARGV: the pause in ms, the slack in ms, the channel, the message.
     /// </summary>
     public static readonly LuaScript Pause = LuaScript.Prepare(
         """
         local ms = tonumber(@milliseconds)
-        if redis.call('PTTL', @pause) < ms then
+        local kept = redis.call('PTTL', @pause)
+        if kept < 0 or kept + tonumber(@slack) < ms then
           redis.call('SET', @pause, '1', 'PX', ms)
+          redis.call('PUBLISH', @channel, @message)
+          return 1
         end
-        redis.call('PUBLISH', @channel, @message)
-        return 1
+        return 0
         """);
 }

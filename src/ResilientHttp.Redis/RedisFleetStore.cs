@@ -36,6 +36,7 @@ internal sealed class RedisFleetStore : FleetStore, IAsyncDisposable, IDisposabl
     private Task? _loop;
     private int _started;
     private bool _subscribed;
+    private Action<RedisChannel, RedisValue>? _handler;
     private int _woken;
     private int _state = Unknown;
     private long _downSince;
@@ -86,23 +87,35 @@ internal sealed class RedisFleetStore : FleetStore, IAsyncDisposable, IDisposabl
         }
     }
 
+    // On the caller's thread (a pause was just recorded): nothing here may throw, or wait.
     public override void Publish(FleetShare share, TimeSpan hold, WaitSource source)
     {
-        if (!_options.SharePauses || Volatile.Read(ref _state) != Up || _connection is not { } connection || hold <= TimeSpan.Zero)
+        if (!_options.SharePauses || Volatile.Read(ref _state) != Up || Volatile.Read(ref _connection) is not { } connection || hold <= TimeSpan.Zero)
         {
             return;
         }
 
-        long milliseconds = Math.Max(1, (long)Math.Ceiling(hold.TotalMilliseconds));
-        string message = string.Join('\n', _process, source == WaitSource.RateLimit ? "q" : "r", milliseconds.ToString(CultureInfo.InvariantCulture), share.Host.Authority, share.Client);
-        _ = ExchangeAsync(connection.GetDatabase().ScriptEvaluateAsync(FleetScripts.Pause, new
+        try
         {
-            pause = PauseKey(share),
-            milliseconds,
-            channel = _options.KeyPrefix + ":pauses",
-            message,
-        }));
+            long milliseconds = Math.Max(1, (long)Math.Ceiling(hold.TotalMilliseconds));
+            string message = string.Join('\n', _process, source == WaitSource.RateLimit ? "q" : "r", milliseconds.ToString(CultureInfo.InvariantCulture), share.Host.Authority, share.Client);
+            _ = PublishAsync(connection.GetDatabase().ScriptEvaluateAsync(FleetScripts.Pause, new
+            {
+                pause = PauseKey(share),
+                milliseconds,
+                slack = (long)PublishSlack.TotalMilliseconds,
+                channel = _options.KeyPrefix + ":pauses",
+                message,
+            }));
+        }
+        catch (Exception ex) when (ex is RedisException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The connection is going away (the application's, disposed first, or ours at shutdown): the pause stays local.
+        }
     }
+
+    /// <summary>Gets by how much a pause must outlast the one the store keeps to be announced again: at most one message per host and second.</summary>
+    internal static TimeSpan PublishSlack { get; } = TimeSpan.FromSeconds(1);
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
@@ -113,24 +126,43 @@ internal sealed class RedisFleetStore : FleetStore, IAsyncDisposable, IDisposabl
             return;
         }
 
+        // From here on nothing is published and no share waits on this store.
+        Volatile.Write(ref _state, Down);
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is { } loop)
         {
             await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        if (_ownsConnection && _connection is { } connection)
+        IConnectionMultiplexer? connection = Interlocked.Exchange(ref _connection, null);
+        if (connection is not null)
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            if (_ownsConnection)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+            else if (_handler is { } handler)
+            {
+                // The application's connection outlives this store: it must not keep calling into a disposed provider.
+                try
+                {
+                    await connection.GetSubscriber().UnsubscribeAsync(_channel, handler).WaitAsync(_options.StoreTimeout).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+                {
+                    // Gone already.
+                }
+            }
         }
 
         _stop.Dispose();
         _wake.Dispose();
     }
 
-    private RedisKey BucketKey(FleetShare share) => $"{_options.KeyPrefix}:budget:{share.Client}:{share.Host.Authority}";
+    // Hash-tagged: a host's bucket and pause live in one slot, so the report's script runs on a Redis Cluster too.
+    private RedisKey BucketKey(FleetShare share) => $"{_options.KeyPrefix}:budget:{{{share.Client}|{share.Host.Authority}}}";
 
-    private RedisKey PauseKey(FleetShare share) => $"{_options.KeyPrefix}:pause:{share.Client}:{share.Host.Authority}";
+    private RedisKey PauseKey(FleetShare share) => $"{_options.KeyPrefix}:pause:{{{share.Client}|{share.Host.Authority}}}";
 
     private void Start()
     {
@@ -143,12 +175,23 @@ internal sealed class RedisFleetStore : FleetStore, IAsyncDisposable, IDisposabl
     private async Task RunAsync()
     {
         CancellationToken stop = _stop.Token;
+        long lastRound = 0;
         while (!stop.IsCancellationRequested)
         {
             try
             {
                 await _wake.WaitAsync(_options.FlushInterval, stop).ConfigureAwait(false);
                 Volatile.Write(ref _woken, 0);
+
+                // Urgent rounds at most every few milliseconds: a busy process whose leases run out every retry still
+                // batches its reports, at a bounded rate, instead of a round trip per retry.
+                TimeSpan since = System.Diagnostics.Stopwatch.GetElapsedTime(lastRound);
+                if (since < MinimumRoundInterval)
+                {
+                    await Task.Delay(MinimumRoundInterval - since, stop).ConfigureAwait(false);
+                }
+
+                lastRound = System.Diagnostics.Stopwatch.GetTimestamp();
                 if (!await RoundAsync().ConfigureAwait(false))
                 {
                     // Lost: ask again after a flush interval, however urgent the shares are, so a down store is not hammered.
@@ -159,8 +202,17 @@ internal sealed class RedisFleetStore : FleetStore, IAsyncDisposable, IDisposabl
             {
                 return;
             }
+            catch (Exception ex)
+            {
+                // Whatever went wrong, the loop goes on and the shares are local until a round succeeds: a store that
+                // stopped silently would leave every retry waiting for answers nobody sends.
+                Lost(ex.GetType().Name);
+            }
         }
     }
+
+    /// <summary>Gets the least time between two rounds.</summary>
+    internal static TimeSpan MinimumRoundInterval { get; } = TimeSpan.FromMilliseconds(5);
 
     // One batch: every enlisted share's report, pipelined, answered within the store timeout or not at all.
     private async Task<bool> RoundAsync()
@@ -177,7 +229,7 @@ internal sealed class RedisFleetStore : FleetStore, IAsyncDisposable, IDisposabl
         {
             // Nothing to report: a ping, so that a store lost while this process was idle is known to be lost (and its
             // shares local) before any lease it granted goes stale.
-            return await HeartbeatAsync(connection).ConfigureAwait(false);
+            return await ExchangeAsync(connection.GetDatabase().PingAsync()).ConfigureAwait(false);
         }
 
         HashSet<FleetShare> shares = new(ReferenceEqualityComparer.Instance);
@@ -203,52 +255,37 @@ internal sealed class RedisFleetStore : FleetStore, IAsyncDisposable, IDisposabl
             })));
         }
 
-        try
-        {
-            await Task.WhenAll(exchanges.Select(e => e.Answer)).WaitAsync(_options.StoreTimeout).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        if (!await ExchangeAsync(Task.WhenAll(exchanges.Select(e => e.Answer)), perShareErrors: true).ConfigureAwait(false))
         {
             // This batch's reports are lost (at most one flush interval of earnings and spending): the store, not the
             // calls, pays for its failure.
-            Lost(ex is TimeoutException ? $"no answer within {_options.StoreTimeout.TotalMilliseconds:0} ms" : ex.GetType().Name);
             return false;
         }
 
         foreach ((FleetShare share, Task<RedisResult> answer) in exchanges)
         {
-            Apply(share, answer.Result);
+            // A key the script could not use (a value not its own, a permission) costs that share its answer, not every share.
+            if (answer.IsCompletedSuccessfully)
+            {
+                Apply(share, answer.Result);
+            }
         }
 
-        Restored();
         return true;
     }
 
-    private async Task<bool> HeartbeatAsync(IConnectionMultiplexer connection)
-    {
-        try
-        {
-            await connection.GetDatabase().PingAsync().WaitAsync(_options.StoreTimeout).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
-        {
-            Lost(ex is TimeoutException ? $"no answer within {_options.StoreTimeout.TotalMilliseconds:0} ms" : ex.GetType().Name);
-            return false;
-        }
-
-        Restored();
-        return true;
-    }
-
+    // Any answer that is not the script's own (another program wrote the key, a proxy) leaves the share as it was.
     private void Apply(FleetShare share, RedisResult answer)
     {
-        RedisResult[] parts = (RedisResult[])answer!;
-        if (double.TryParse((string?)parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double balance))
+        if (answer.Resp2Type != ResultType.Array || (RedisResult[]?)answer is not [var balanceText, var pauseLeft, ..] ||
+            !double.TryParse((string?)balanceText, NumberStyles.Float, CultureInfo.InvariantCulture, out double balance) ||
+            pauseLeft.Resp2Type != ResultType.Integer)
         {
-            share.Answered(balance, _options.LeaseSize, _options.LeaseDuration);
+            return;
         }
 
-        long pause = (long)parts[1];
+        share.Answered(balance, _options.LeaseSize, _options.LeaseDuration);
+        long pause = (long)pauseLeft;
         if (pause > 0 && _options.SharePauses)
         {
             share.PauseReceived(TimeSpan.FromMilliseconds(pause), WaitSource.Pacing);
@@ -257,68 +294,118 @@ internal sealed class RedisFleetStore : FleetStore, IAsyncDisposable, IDisposabl
 
     private async Task<IConnectionMultiplexer?> ConnectAsync()
     {
-        IConnectionMultiplexer? connection = _connection;
+        IConnectionMultiplexer? connection = Volatile.Read(ref _connection);
+        if (connection is null && _stop.IsCancellationRequested)
+        {
+            return null;
+        }
+
         try
         {
             if (connection is null)
             {
                 connection = await ConnectionMultiplexer.ConnectAsync(_configuration!).ConfigureAwait(false);
-                _connection = connection;
+                if (_stop.IsCancellationRequested || Interlocked.CompareExchange(ref _connection, connection, null) is not null)
+                {
+                    // Disposed while connecting: this connection is nobody's.
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                    return null;
+                }
             }
 
             // Once, on the store's own connection or the application's; the client subscribes again after a reconnect.
             if (!_subscribed && _options.SharePauses && connection.IsConnected)
             {
-                await connection.GetSubscriber().SubscribeAsync(_channel, (_, message) => Received(message)).WaitAsync(_options.StoreTimeout).ConfigureAwait(false);
+                _handler ??= (_, message) => Received(message);
+                await connection.GetSubscriber().SubscribeAsync(_channel, _handler).WaitAsync(_options.StoreTimeout).ConfigureAwait(false);
                 _subscribed = true;
             }
 
             return connection;
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            Lost(ex is TimeoutException ? $"no answer within {_options.StoreTimeout.TotalMilliseconds:0} ms" : ex.GetType().Name);
+            Lost(Reason(ex));
             return null;
         }
     }
 
-    private async Task ExchangeAsync(Task exchange)
+    // An exchange of the loop: answered in time (Restored), or the store is lost. With per-share errors, a script's error on
+    // one key (RedisServerException) is that key's, not the store's.
+    private async Task<bool> ExchangeAsync(Task exchange, bool perShareErrors = false)
     {
         try
         {
             await exchange.WaitAsync(_options.StoreTimeout).ConfigureAwait(false);
         }
+        catch (RedisServerException) when (perShareErrors)
+        {
+            // Some scripts failed on their keys; the others answered (only connection errors and timeouts lose the store).
+        }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            Lost(ex is TimeoutException ? $"no answer within {_options.StoreTimeout.TotalMilliseconds:0} ms" : ex.GetType().Name);
+            Lost(Reason(ex));
+            return false;
+        }
+
+        Restored();
+        return true;
+    }
+
+    // A publish that fails tells nothing the loop's next round will not: it is dropped, and changes no state.
+    private static async Task PublishAsync(Task exchange)
+    {
+        try
+        {
+            await exchange.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            // The pause stays local to this process.
         }
     }
+
+    private string Reason(Exception ex) =>
+        ex is TimeoutException ? $"no answer within {_options.StoreTimeout.TotalMilliseconds:0} ms" : ex.GetType().Name;
 
     // "pid\nsource\nms\nauthority\nclient": a pause another process was asked for. Anything else is ignored.
     private void Received(RedisValue message)
     {
         string[] parts = ((string?)message ?? string.Empty).Split('\n', 5);
-        if (parts.Length != 5 || parts[0] == _process ||
+        if (parts.Length != 5 || parts[0] == _process || _stop.IsCancellationRequested ||
             !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out long milliseconds) ||
             milliseconds > TimeSpan.FromDays(1).TotalMilliseconds)
         {
             return;
         }
 
-        Registry().FindClient(parts[4])?.Hosts.Find(parts[3])?.Fleet?.PauseReceived(
+        Registry()?.FindClient(parts[4])?.Hosts.Find(parts[3])?.Fleet?.PauseReceived(
             TimeSpan.FromMilliseconds(milliseconds), parts[1] == "q" ? WaitSource.RateLimit : WaitSource.RetryAfter);
     }
 
-    private ResilienceRegistry Registry() => _registry ??= _services.GetRequiredService<ResilienceRegistry>();
+    private ResilienceRegistry? Registry()
+    {
+        try
+        {
+            return _registry ??= _services.GetService<ResilienceRegistry>();
+        }
+        catch (ObjectDisposedException)
+        {
+            return null;
+        }
+    }
 
     private void Lost(string reason)
     {
         // Every share decides locally from now on; said once per loss.
-        foreach (ClientState client in Registry().Clients)
+        if (Registry() is { } registry)
         {
-            foreach (HostState host in client.Hosts.Hosts)
+            foreach (ClientState client in registry.Clients)
             {
-                host.Fleet?.Lost();
+                foreach (HostState host in client.Hosts.Hosts)
+                {
+                    host.Fleet?.Lost();
+                }
             }
         }
 
@@ -332,7 +419,7 @@ internal sealed class RedisFleetStore : FleetStore, IAsyncDisposable, IDisposabl
 
     private void Restored()
     {
-        if (Interlocked.Exchange(ref _state, Up) == Down)
+        if (!_stop.IsCancellationRequested && Interlocked.Exchange(ref _state, Up) == Down)
         {
             FleetLog.StoreRestored(_logger, System.Diagnostics.Stopwatch.GetElapsedTime(Volatile.Read(ref _downSince)).TotalSeconds);
         }

@@ -54,7 +54,7 @@ public sealed class FleetBudgetTests : IAsyncLifetime
         }
 
         await using ConnectionMultiplexer look = await _redis.ConnectAsync();
-        RedisKey key = $"resilienthttp:budget:api:{HostTable.FormatAuthority(_server.Address)}";
+        RedisKey key = FleetProcess.BudgetKey(_server.Address);
         await FleetProcess.EventuallyAsync(() => Balance(look, key) < 1, "the spender's retries reported");
         await using var late = Process("late", shared: true);
         _server.Answer = c => c.Request.Path == "/ok" ? (200, null) : (503, null);
@@ -74,10 +74,11 @@ public sealed class FleetBudgetTests : IAsyncLifetime
         await using var a = Process("a", shared: true);
         await using var b = Process("b", shared: true);
         await using ConnectionMultiplexer look = await _redis.ConnectAsync();
-        RedisKey key = $"resilienthttp:budget:api:{HostTable.FormatAuthority(_server.Address)}";
+        RedisKey key = FleetProcess.BudgetKey(_server.Address);
         (await a.GetStatusAsync()).ShouldBe(200);
         await FleetProcess.EventuallyAsync(() => a.Host.Fleet!.IsShared, "a's first answer");
         await look.GetDatabase().StringSetAsync(key, "-3");
+        long scriptsBefore = ScriptCalls(look);
 
         // 30 successful calls, 0.1 token each, from two processes: 3 tokens back, in a few batches, not 30 writes.
         for (int i = 0; i < 15; i++)
@@ -90,6 +91,9 @@ public sealed class FleetBudgetTests : IAsyncLifetime
             () => Balance(look, key) >= -0.0001,
             "the two processes' earnings reported");
         Balance(look, key).ShouldBe(0, 0.0001);
+        long scripts = ScriptCalls(look) - scriptsBefore;
+        scripts.ShouldBeLessThan(30, "reports in batches, not one per call");
+        scripts.ShouldBeGreaterThan(0);
     }
 
     [Fact]
@@ -120,7 +124,7 @@ public sealed class FleetBudgetTests : IAsyncLifetime
         (await process.GetStatusAsync()).ShouldBe(200);
         await FleetProcess.EventuallyAsync(() => process.Host.Fleet!.IsShared, "the first answer");
         await using ConnectionMultiplexer look = await _redis.ConnectAsync();
-        await look.GetDatabase().StringSetAsync($"resilienthttp:budget:api:{HostTable.FormatAuthority(_server.Address)}", "-3"); // the rest of the fleet spent it
+        await look.GetDatabase().StringSetAsync(FleetProcess.BudgetKey(_server.Address), "-3"); // the rest of the fleet spent it
         time.Advance(TimeSpan.FromSeconds(6));
         _server.Answer = _ => (503, null);
         int before = _server.RequestsFrom("p");
@@ -142,20 +146,52 @@ public sealed class FleetBudgetTests : IAsyncLifetime
         int served = 0;
         _server.Answer = _ => Interlocked.Increment(ref served) == 1 ? (503, null) : (200, null);
         _redis.Hang();
+        int answers = process.Host.Fleet!.Answers;
         try
         {
-            DateTimeOffset start = time.GetUtcNow();
-
+            // VirtualTime ends the wait for the store (250 ms on the client's clock) as soon as the call has nothing
+            // else to wait for: the local budget decides, and the retry is made.
             (await time.RunAsync(process.GetStatusAsync())).ShouldBe(200);
 
             served.ShouldBe(2);
-            // At most the store timeout on the client's clock; none at all when the store's own loop found it hung first.
-            (time.GetUtcNow() - start).ShouldBeLessThanOrEqualTo(TimeSpan.FromMilliseconds(250), "the wait for the store, no longer");
+            process.Host.Fleet.Answers.ShouldBe(answers, "no answer came from the hung store");
+            process.Host.BudgetIfUsed.ShouldNotBeNull().Tokens.ShouldBe(2.1, 0.0001, "the local bucket paid (3 - 1, then the success earned 0.1)");
         }
         finally
         {
             _redis.Resume();
         }
+    }
+
+    // The scripts Redis ran (EVAL and EVALSHA), from its own command statistics.
+    internal static long ScriptCalls(ConnectionMultiplexer look)
+    {
+        IServer server = look.GetServer(look.GetEndPoints()[0]);
+        return server.Info("commandstats").SelectMany(g => g)
+            .Where(p => p.Key is "cmdstat_eval" or "cmdstat_evalsha")
+            .Sum(p => long.Parse(p.Value.Split(',')[0].Split('=')[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task AKeyTheScriptCannotUse_CostsThatHostItsAnswer_NotTheStore()
+    {
+        await using UpstreamServer other = await UpstreamServer.StartAsync();
+        await using var process = Process("p", shared: true);
+        using var otherClient = new HttpClient(); // the same process's client "api", to a second host
+        await using ConnectionMultiplexer look = await _redis.ConnectAsync();
+        await look.GetDatabase().ListLeftPushAsync(FleetProcess.BudgetKey(other.Address), "not a bucket"); // WRONGTYPE for GET
+
+        (await process.GetStatusAsync()).ShouldBe(200);
+        (await process.Client.GetAsync(new Uri(other.Address, "work"))).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        HostState good = process.Registry.GetClient("api").Hosts.Find(HostTable.FormatAuthority(_server.Address))!;
+        HostState bad = process.Registry.GetClient("api").Hosts.Find(HostTable.FormatAuthority(other.Address))!;
+        await FleetProcess.EventuallyAsync(() => good.Fleet!.IsShared, "the good host answered");
+        (await process.GetStatusAsync()).ShouldBe(200);
+        await FleetProcess.EventuallyAsync(() => good.Fleet!.Answers >= 2, "a second round");
+
+        process.Store.IsAvailable.ShouldBeTrue();
+        bad.Fleet!.IsShared.ShouldBeFalse("its key holds a list");
+        process.Logged("FleetStoreUnavailable").ShouldBe(0);
     }
 
     internal static double Balance(ConnectionMultiplexer look, RedisKey key) =>

@@ -116,7 +116,7 @@ public sealed class FleetPauseTests : IAsyncLifetime
         _server.Answer = c => c.Request.Headers["X-Process"] == "told" ? (429, "20") : (200, null);
         (await told.GetStatusAsync()).ShouldBe(429);
         await using ConnectionMultiplexer look = await _redis.ConnectAsync();
-        RedisKey pause = $"resilienthttp:pause:api:{HostTable.FormatAuthority(_server.Address)}";
+        RedisKey pause = FleetProcess.PauseKey(_server.Address);
         await FleetProcess.EventuallyAsync(() => look.GetDatabase().KeyTimeToLive(pause) is { } ttl && ttl > TimeSpan.FromSeconds(15), "the pause kept in Redis");
 
         // Joins after the message went out: its first report's answer carries the pause.

@@ -15,7 +15,7 @@ internal sealed class FleetProcess : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    public FleetProcess(string name, Uri server, string? redis, Action<ResilientHttpOptions>? configure = null, Action<FleetOptions>? fleet = null, TimeProvider? time = null)
+    public FleetProcess(string name, Uri server, string? redis, Action<ResilientHttpOptions>? configure = null, Action<FleetOptions>? fleet = null, TimeProvider? time = null, StackExchange.Redis.IConnectionMultiplexer? connection = null)
     {
         Name = name;
         var services = new ServiceCollection();
@@ -33,13 +33,19 @@ internal sealed class FleetProcess : IAsyncDisposable
                 o.CircuitBreaker.Enabled = false;
                 configure?.Invoke(o);
             });
-        if (redis is not null)
+        void Fleet(FleetOptions o)
         {
-            services.AddResilientHttpRedis(redis, o =>
-            {
-                o.FlushInterval = TimeSpan.FromMilliseconds(50);
-                fleet?.Invoke(o);
-            });
+            o.FlushInterval = TimeSpan.FromMilliseconds(50);
+            fleet?.Invoke(o);
+        }
+
+        if (connection is not null)
+        {
+            services.AddResilientHttpRedis(connection, Fleet);
+        }
+        else if (redis is not null)
+        {
+            services.AddResilientHttpRedis(redis, Fleet);
         }
 
         _services = services.BuildServiceProvider();
@@ -49,6 +55,12 @@ internal sealed class FleetProcess : IAsyncDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>Gets the key of the fleet's bucket for the client "api" and a server.</summary>
+    public static StackExchange.Redis.RedisKey BudgetKey(Uri server) => $"resilienthttp:budget:{{api|{HostTable.FormatAuthority(server)}}}";
+
+    /// <summary>Gets the key of the kept pause for the client "api" and a server.</summary>
+    public static StackExchange.Redis.RedisKey PauseKey(Uri server) => $"resilienthttp:pause:{{api|{HostTable.FormatAuthority(server)}}}";
 
     public HttpClient Client { get; }
 

@@ -59,11 +59,11 @@ public sealed class FleetScriptTests : IAsyncLifetime
         RedisKey pause = $"test:pause:{Guid.NewGuid():N}";
         IDatabase database = _connection.GetDatabase();
 
-        await database.ScriptEvaluateAsync(FleetScripts.Pause, new { pause, milliseconds = 20_000L, channel = "test:pauses", message = "m" });
-        await database.ScriptEvaluateAsync(FleetScripts.Pause, new { pause, milliseconds = 5_000L, channel = "test:pauses", message = "m" });
+        await database.ScriptEvaluateAsync(FleetScripts.Pause, new { pause, milliseconds = 20_000L, slack = 1000L, channel = "test:pauses", message = "m" });
+        await database.ScriptEvaluateAsync(FleetScripts.Pause, new { pause, milliseconds = 5_000L, slack = 1000L, channel = "test:pauses", message = "m" });
 
         (await database.KeyTimeToLiveAsync(pause)).ShouldNotBeNull().ShouldBeInRange(TimeSpan.FromSeconds(19), TimeSpan.FromSeconds(20));
-        await database.ScriptEvaluateAsync(FleetScripts.Pause, new { pause, milliseconds = 40_000L, channel = "test:pauses", message = "m" });
+        await database.ScriptEvaluateAsync(FleetScripts.Pause, new { pause, milliseconds = 40_000L, slack = 1000L, channel = "test:pauses", message = "m" });
         (await database.KeyTimeToLiveAsync(pause)).ShouldNotBeNull().ShouldBeInRange(TimeSpan.FromSeconds(39), TimeSpan.FromSeconds(40));
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using StackExchange.Redis;
 using System.Diagnostics;
 
 namespace ResilientHttp.Redis.Tests;
@@ -34,10 +35,14 @@ public sealed class StoreFailureTests : IAsyncLifetime
             await RunAsync(fleet, 30);
             await FleetProcess.EventuallyAsync(() => fleet.All(p => p.Store.IsAvailable && p.Host.Fleet!.IsShared), "every process shared");
 
-            Task<TimeSpan> calls = RunAsync(fleet, 150);
-            await Task.Delay(100);
+            // Killed once a third of the run's calls are done: mid-run, however fast the machine.
+            int done = 0;
+            Task<TimeSpan> calls = RunAsync(fleet, 150, () => Interlocked.Increment(ref done));
+            await FleetProcess.EventuallyAsync(() => Volatile.Read(ref done) >= 300, "a third of the calls done");
             await _redis.KillAsync();
+            int atKill = Volatile.Read(ref done);
             (await calls).ShouldBeLessThan(TimeSpan.FromSeconds(2), "the slowest call");
+            atKill.ShouldBeLessThan(900, "Redis died while calls were running");
 
             await FleetProcess.EventuallyAsync(() => fleet.All(p => !p.Host.Fleet!.IsShared), "every process local");
             (await RunAsync(fleet, 60)).ShouldBeLessThan(TimeSpan.FromSeconds(2), "the slowest call with Redis gone");
@@ -114,7 +119,7 @@ public sealed class StoreFailureTests : IAsyncLifetime
     }
 
     // Each process runs two callers, each making `calls` calls; every call must succeed. Returns the slowest call.
-    private static async Task<TimeSpan> RunAsync(FleetProcess[] fleet, int calls)
+    private static async Task<TimeSpan> RunAsync(FleetProcess[] fleet, int calls, Action? done = null)
     {
         long slowest = 0;
         await Task.WhenAll(fleet.SelectMany(p => Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
@@ -123,6 +128,7 @@ public sealed class StoreFailureTests : IAsyncLifetime
             {
                 long start = Stopwatch.GetTimestamp();
                 (await p.GetStatusAsync()).ShouldBe(200, $"{p.Name}'s call {i}");
+                done?.Invoke();
                 long took = Stopwatch.GetTimestamp() - start;
                 long seen;
                 while (took > (seen = Interlocked.Read(ref slowest)) && Interlocked.CompareExchange(ref slowest, took, seen) != seen)
@@ -131,6 +137,21 @@ public sealed class StoreFailureTests : IAsyncLifetime
             }
         }))));
         return Stopwatch.GetElapsedTime(0, slowest);
+    }
+
+    [Fact]
+    public async Task TheApplicationsConnection_DisposedFirst_FailsNoCall()
+    {
+        ConnectionMultiplexer connection = await _redis.ConnectAsync();
+        await using var process = new FleetProcess("p", _server.Address, null, o => o.Retry.MaxAttempts = 1, connection: connection);
+        (await process.GetStatusAsync()).ShouldBe(200);
+        await FleetProcess.EventuallyAsync(() => process.Store.IsAvailable, "the store connected");
+        await connection.DisposeAsync();
+        _server.Answer = _ => (429, "5");
+
+        // The pause is recorded and published (or not) on the caller's thread: the call gets its 429, nothing thrown.
+        (await process.GetStatusAsync()).ShouldBe(429);
+        (await process.GetStatusAsync()).ShouldBe(429);
     }
 
     private FleetProcess Process(string name) =>

@@ -96,12 +96,16 @@ public static class ResilientHttpRedisServiceCollectionExtensions
         services.AddSingleton<FleetStore>(sp =>
         {
             FleetOptions options = sp.GetRequiredService<IOptions<FleetOptions>>().Value;
-            if (configuration is not null)
+
+            // A copy per provider: providers built from one service collection (tests, WebApplicationFactory) may each
+            // have a StoreTimeout of their own, and must not rewrite the timeouts of another's live connection.
+            ConfigurationOptions? own = configuration?.Clone();
+            if (own is not null)
             {
-                configuration.SyncTimeout = configuration.AsyncTimeout = (int)Math.Ceiling(options.StoreTimeout.TotalMilliseconds);
+                own.SyncTimeout = own.AsyncTimeout = (int)Math.Ceiling(options.StoreTimeout.TotalMilliseconds);
             }
 
-            return new RedisFleetStore(options, configuration, connection, sp);
+            return new RedisFleetStore(options, own, connection, sp);
         });
         return services;
     }

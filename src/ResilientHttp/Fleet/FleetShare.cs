@@ -19,6 +19,7 @@ internal sealed class FleetShare
     private int _fleetHasBudget;
     private int _answers;
     private TaskCompletionSource? _next;
+    private long _pauseTold = long.MinValue / 2;
     private long _leaseEnds;
     private int _answered;
     private int _enlisted;
@@ -84,12 +85,15 @@ internal sealed class FleetShare
 
         if (Volatile.Read(ref _fleetHasBudget) == 0)
         {
-            Enlist(urgent: true);
+            // The fleet is spent: the next flush brings news soon enough; refusals must not become round trips.
+            Enlist(urgent: false);
             return FleetVerdict.Denied;
         }
 
         Interlocked.Increment(ref _spent);
-        Enlist(urgent: Interlocked.Decrement(ref _lease) <= 0);
+
+        // The lease's last token asks again, once; retries past it, until the answer, ride on what was asked.
+        Enlist(urgent: Interlocked.Decrement(ref _lease) == 0);
         return FleetVerdict.Granted;
     }
 
@@ -175,8 +179,19 @@ internal sealed class FleetShare
         Interlocked.Exchange(ref _next, null)?.TrySetResult();
     }
 
-    /// <summary>R10, P1: tells the fleet of a pause this process's calls were asked for.</summary>
-    public void PauseRecorded(TimeSpan hold, WaitSource source) => _store.Publish(this, hold, source);
+    /// <summary>
+    /// R10, P1: tells the fleet of a pause this process's calls were asked for, when it ends at least a second after the
+    /// last one this share told of: a burst of 429s announces one pause, not one per answer.
+    /// </summary>
+    public void PauseRecorded(TimeSpan hold, WaitSource source)
+    {
+        long ends = _time.GetTimestamp() + Timestamps.From(hold, _time);
+        long told = Volatile.Read(ref _pauseTold);
+        if (ends - told >= _time.TimestampFrequency && Interlocked.CompareExchange(ref _pauseTold, ends, told) == told)
+        {
+            _store.Publish(this, hold, source);
+        }
+    }
 
     /// <summary>Applies a pause another process was asked for: the host's calls here wait for it too.</summary>
     public void PauseReceived(TimeSpan remaining, WaitSource source)

@@ -129,8 +129,18 @@ internal sealed partial class RetryHandler(ClientState client, RandomSource rand
                 case LoopAction.Stop:
                     return Finish(result, loop.Options);
                 case LoopAction.Ask:
-                    // The attempt's response stays in hand: the call may yet end with it.
-                    await loop.Host.Fleet!.AnswerAsync(next.Delay, cancellationToken).ConfigureAwait(false);
+                    // The attempt's response stays in hand: the call may yet end with it (and a caller who cancels meanwhile
+                    // gets it released, as a wait would have).
+                    try
+                    {
+                        await loop.Host.Fleet!.AnswerAsync(next.Delay, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        result.Response?.Dispose();
+                        throw;
+                    }
+
                     next = Next(request, ref loop, result, _time.GetTimestamp());
                     break;
                 case LoopAction.Wait:

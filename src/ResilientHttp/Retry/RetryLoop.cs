@@ -16,6 +16,7 @@ internal struct RetryLoop
     private CallFacts _facts;
     private bool _paced;
     private bool _asked;
+    private long _askedAt;
 
     public RetryLoop(ResilientHttpOptions options, HostState host, in CallFacts facts, long start, TimeProvider time, RandomSource random)
     {
@@ -106,15 +107,20 @@ internal struct RetryLoop
         RetryDecision decision = RetryStrategy.Decide(outcome, Attempt, _facts, retry, Remaining(now), budget, _random, blocked, _asked ? FleetAsk.Waited : FleetAsk.MayWait);
         if (decision.Reason == RetryDecisionReason.BudgetPending)
         {
-            // The fleet has not answered this process lately: hear it (one round trip), then decide the same outcome again.
+            // The fleet has not answered this process lately: hear it (one round trip, never past the call's deadline),
+            // then decide the same outcome again.
             _asked = true;
-            return new LoopStep(LoopAction.Ask, _host.Fleet!.AnswerTimeout);
+            _askedAt = now;
+            TimeSpan ask = _host.Fleet!.AnswerTimeout;
+            return new LoopStep(LoopAction.Ask, Remaining(now) is { } left && left < ask ? TimeSpan.FromTicks(Math.Max(0, left.Ticks)) : ask);
         }
 
+        // The time spent hearing the fleet is part of the retry's wait, not added to it.
+        TimeSpan heard = _asked ? _time.GetElapsedTime(_askedAt, now) : TimeSpan.Zero;
         _asked = false;
         if (decision.ShouldRetry)
         {
-            return new LoopStep(LoopAction.Wait, decision.Delay, decision.Source, IsRetry: true);
+            return new LoopStep(LoopAction.Wait, decision.Delay > heard ? decision.Delay - heard : TimeSpan.Zero, decision.Source, IsRetry: true);
         }
 
         return new LoopStep(LoopAction.Stop, Reason: decision.Reason, Ending: Conclude(outcome));

@@ -44,7 +44,8 @@ public sealed class FleetShareTests
         share.TryTake(FleetAsk.MayWait).ShouldBe(FleetVerdict.Denied);
 
         share.TakeReport().Spent.ShouldBe(0);
-        _store.Urgent.ShouldBe(1);
+        _store.Enlisted.ShouldBe(1);
+        _store.Urgent.ShouldBe(0, "the next flush brings news: a refusal is no round trip");
     }
 
     [Theory]
@@ -182,6 +183,20 @@ public sealed class FleetShareTests
         share.PauseRecorded(TimeSpan.FromSeconds(3), WaitSource.RetryAfter);
 
         _store.Published.ShouldBe([(TimeSpan.FromSeconds(3), WaitSource.RetryAfter)]);
+    }
+
+    [Fact]
+    public void PauseRecorded_AnnouncesAPauseOnce_UntilOneEndsASecondLater()
+    {
+        FleetShare share = Share();
+
+        share.PauseRecorded(TimeSpan.FromSeconds(20), WaitSource.RetryAfter);
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        share.PauseRecorded(TimeSpan.FromSeconds(20), WaitSource.RetryAfter);
+        share.PauseRecorded(TimeSpan.FromSeconds(20.4), WaitSource.RetryAfter);
+        share.PauseRecorded(TimeSpan.FromSeconds(21), WaitSource.RateLimit);
+
+        _store.Published.ShouldBe([(TimeSpan.FromSeconds(20), WaitSource.RetryAfter), (TimeSpan.FromSeconds(21), WaitSource.RateLimit)]);
     }
 
     private FleetShare Share() => _store.Join("api", new HostState("https://a.test:443", 3, _time.GetTimestamp()), 3, _time);
