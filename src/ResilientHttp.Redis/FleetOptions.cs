@@ -23,9 +23,9 @@ public sealed class FleetOptions
 
     /// <summary>
     /// Gets or sets how many retries a process makes on one answer of the store before it asks again (it goes on retrying
-    /// on its own budget until the answer comes). Default 1 (the sweep's choice); 1 to 100.
+    /// on its own budget until the answer comes). Default 4 (the sweep's choice); 1 to 100.
     /// </summary>
-    public int LeaseSize { get; set; } = 1;
+    public int LeaseSize { get; set; } = 4;
 
     /// <summary>
     /// Gets or sets how long an answer of the store stands: a retry after that waits for a fresh answer (one round trip,

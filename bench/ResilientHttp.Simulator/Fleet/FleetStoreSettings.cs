@@ -22,7 +22,7 @@ internal sealed record FleetStoreSettings(int LeaseSize, TimeSpan LeaseDuration,
     public TimeSpan EarningsWindow { get; init; }
 
     /// <summary>Gets the settings chosen by the fleet-store sweep (docs/fleet-store.md).</summary>
-    public static FleetStoreSettings Default { get; } = new(1, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(0.5));
+    public static FleetStoreSettings Default { get; } = new(4, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(0.5));
 
     /// <summary>Gets a short spec, as <see cref="Parse"/> reads it: <c>L=4,D=5,F=0.5,lat=0.5</c> (seconds, and milliseconds for the latency).</summary>
     public string Spec => string.Create(
