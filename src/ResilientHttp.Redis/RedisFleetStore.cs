@@ -35,7 +35,7 @@ internal sealed class RedisFleetStore : FleetStore, IAsyncDisposable, IDisposabl
     private ResilienceRegistry? _registry;
     private Task? _loop;
     private int _started;
-    private bool _subscribed;
+    private int _subscription;
     private Action<RedisChannel, RedisValue>? _handler;
     private int _woken;
     private int _state = Unknown;
@@ -58,6 +58,9 @@ internal sealed class RedisFleetStore : FleetStore, IAsyncDisposable, IDisposabl
     }
 
     public override TimeSpan AnswerTimeout => _options.StoreTimeout;
+
+    /// <summary>Gets whether this process hears the fleet's pauses (its subscription to the pause channel is in place).</summary>
+    public bool IsSubscribed => Volatile.Read(ref _subscription) == 2;
 
     /// <summary>Gets whether the store answered its last exchange.</summary>
     public bool IsAvailable => Volatile.Read(ref _state) == Up;
@@ -313,12 +316,11 @@ internal sealed class RedisFleetStore : FleetStore, IAsyncDisposable, IDisposabl
                 }
             }
 
-            // Once, on the store's own connection or the application's; the client subscribes again after a reconnect.
-            if (!_subscribed && _options.SharePauses && connection.IsConnected)
+            // Once, on the store's own connection or the application's (the client subscribes again after a reconnect);
+            // in the background, so that a slow subscription never holds up the budget's rounds.
+            if (_options.SharePauses && connection.IsConnected && Interlocked.CompareExchange(ref _subscription, 1, 0) == 0)
             {
-                _handler ??= (_, message) => Received(message);
-                await connection.GetSubscriber().SubscribeAsync(_channel, _handler).WaitAsync(_options.StoreTimeout).ConfigureAwait(false);
-                _subscribed = true;
+                _ = SubscribeAsync(connection);
             }
 
             return connection;
@@ -327,6 +329,21 @@ internal sealed class RedisFleetStore : FleetStore, IAsyncDisposable, IDisposabl
         {
             Lost(Reason(ex));
             return null;
+        }
+    }
+
+    private async Task SubscribeAsync(IConnectionMultiplexer connection)
+    {
+        try
+        {
+            _handler ??= (_, message) => Received(message);
+            await connection.GetSubscriber().SubscribeAsync(_channel, _handler).ConfigureAwait(false);
+            Volatile.Write(ref _subscription, 2);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            // Tried again at the next round; meanwhile the reports' answers carry the pauses kept in the store.
+            Volatile.Write(ref _subscription, 0);
         }
     }
 

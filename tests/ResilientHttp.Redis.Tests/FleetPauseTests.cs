@@ -158,7 +158,9 @@ public sealed class FleetPauseTests : IAsyncLifetime
             (await process.GetStatusAsync()).ShouldBe(200);
         }
 
-        await FleetProcess.EventuallyAsync(() => fleet.All(p => p.Store.IsAvailable && p.Host.Fleet!.IsShared), "every process connected and answered");
+        await FleetProcess.EventuallyAsync(
+            () => fleet.All(p => p.Store.IsAvailable && p.Host.Fleet!.IsShared && (p.Store.IsSubscribed || !p.SharesPauses)),
+            () => "every process connected, answered and subscribed: " + string.Join("; ", fleet.Select(p => p.State)));
     }
 
     // The process told of a pause makes one send per call: the test is about the others, not its own retry 20 s later.

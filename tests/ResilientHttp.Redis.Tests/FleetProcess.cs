@@ -35,6 +35,9 @@ internal sealed class FleetProcess : IAsyncDisposable
             });
         void Fleet(FleetOptions o)
         {
+            // A loaded CI machine (every test assembly at once) can take longer than the default 250 ms for an
+            // exchange; the tests of timing out set their own.
+            o.StoreTimeout = TimeSpan.FromSeconds(1);
             o.FlushInterval = TimeSpan.FromMilliseconds(50);
             fleet?.Invoke(o);
         }
@@ -85,19 +88,29 @@ internal sealed class FleetProcess : IAsyncDisposable
     }
 
     /// <summary>Waits, in real time, for something the store does in the background (an answer, a message).</summary>
-    public static async Task EventuallyAsync(Func<bool> condition, string what, int seconds = 20)
+    public static Task EventuallyAsync(Func<bool> condition, string what, int seconds = 20) => EventuallyAsync(condition, () => what, seconds);
+
+    /// <summary>As <see cref="EventuallyAsync(Func{bool}, string, int)"/>, with a description made when it fails (the state then).</summary>
+    public static async Task EventuallyAsync(Func<bool> condition, Func<string> what, int seconds = 20)
     {
         var waited = Stopwatch.StartNew();
         while (!condition())
         {
             if (waited.Elapsed > TimeSpan.FromSeconds(seconds))
             {
-                throw new TimeoutException($"Not within {seconds} s: {what}.");
+                throw new TimeoutException($"Not within {seconds} s: {what()}.");
             }
 
             await Task.Delay(10);
         }
     }
+
+    /// <summary>Gets whether this process shares pauses.</summary>
+    public bool SharesPauses => _services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FleetOptions>>().Value.SharePauses;
+
+    /// <summary>Gets what the store and the share say now, and the store's log lines, for a failure's message.</summary>
+    public string State =>
+        $"{Name}: available {Store.IsAvailable}, subscribed {Store.IsSubscribed}, shared {Registry.GetClient("api").Hosts.Hosts.FirstOrDefault()?.Fleet?.IsShared}, log [{string.Join(" | ", Logs.Collector.GetSnapshot().Where(r => r.Category == "ResilientHttp.Redis").Select(r => r.Message))}]";
 
     public async ValueTask DisposeAsync()
     {

@@ -88,7 +88,7 @@ public sealed class StoreFailureTests : IAsyncLifetime
             slowest.ShouldBeLessThan(TimeSpan.FromSeconds(2), "no call waited on the hung Redis");
             foreach (FleetProcess process in fleet)
             {
-                process.Logs.Collector.GetSnapshot().Single(r => r.Id.Name == "FleetStoreUnavailable").Message.ShouldContain("no answer within 250 ms");
+                process.Logs.Collector.GetSnapshot().Single(r => r.Id.Name == "FleetStoreUnavailable").Message.ShouldContain("no answer within 1000 ms");
             }
 
             _redis.Resume();
