@@ -40,7 +40,7 @@ internal sealed record RunSettings
 
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    public int LeaseSize { get; init; } = 1;
+    public int LeaseSize { get; init; } = 4;
 
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(5);
 
