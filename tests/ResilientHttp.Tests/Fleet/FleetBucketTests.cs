@@ -16,6 +16,7 @@ public sealed class FleetBucketTests
     [Theory]
     [InlineData(3.0, 2, 2)]
     [InlineData(1.5, 4, 1)]
+    [InlineData(1.0, 4, 1)]
     [InlineData(0.99, 4, 0)]
     [InlineData(-2.0, 4, 0)]
     public void Lease_IsWholeTokens_AtMostTheLeaseSize(double balance, int leaseSize, int expected) =>

@@ -99,10 +99,32 @@ public sealed class FleetShareTests
         share.Deposit(0.25);
 
         _store.Enlisted.ShouldBe(1);
+        _store.Urgent.ShouldBe(0, "earnings wait for the flush");
         share.TakeReport().Earned.ShouldBe(0.45, 0.000001);
         share.TakeReport().IsEmpty.ShouldBeTrue();
         share.Deposit(0.1);
         _store.Enlisted.ShouldBe(2, "a report taken, the next deposit enlists again");
+    }
+
+    [Fact]
+    public void ADepositOfNothing_IsNoReport()
+    {
+        FleetShare share = Share();
+
+        share.Deposit(0);
+
+        _store.Enlisted.ShouldBe(0);
+    }
+
+    [Fact]
+    public void Answers_AreCounted()
+    {
+        FleetShare share = Share();
+
+        share.Answered(balance: 3, leaseSize: 1, TimeSpan.FromSeconds(5));
+        share.Answered(balance: 3, leaseSize: 1, TimeSpan.FromSeconds(5));
+
+        share.Answers.ShouldBe(2);
     }
 
     [Fact]
@@ -168,6 +190,8 @@ public sealed class FleetShareTests
     {
         FleetShare share = Share();
 
+        share.PauseReceived(TimeSpan.Zero, WaitSource.RetryAfter);
+        share.Host.PacingIfAny.ShouldBeNull("no pause, no pacing state");
         share.PauseReceived(TimeSpan.FromSeconds(7), WaitSource.RateLimit);
         share.PauseReceived(TimeSpan.Zero, WaitSource.RetryAfter);
 
@@ -194,9 +218,9 @@ public sealed class FleetShareTests
         _time.Advance(TimeSpan.FromMilliseconds(500));
         share.PauseRecorded(TimeSpan.FromSeconds(20), WaitSource.RetryAfter);
         share.PauseRecorded(TimeSpan.FromSeconds(20.4), WaitSource.RetryAfter);
-        share.PauseRecorded(TimeSpan.FromSeconds(21), WaitSource.RateLimit);
+        share.PauseRecorded(TimeSpan.FromSeconds(20.5), WaitSource.RateLimit); // ends exactly a second after the first
 
-        _store.Published.ShouldBe([(TimeSpan.FromSeconds(20), WaitSource.RetryAfter), (TimeSpan.FromSeconds(21), WaitSource.RateLimit)]);
+        _store.Published.ShouldBe([(TimeSpan.FromSeconds(20), WaitSource.RetryAfter), (TimeSpan.FromSeconds(20.5), WaitSource.RateLimit)]);
     }
 
     private FleetShare Share() => _store.Join("api", new HostState("https://a.test:443", 3, _time.GetTimestamp()), 3, _time);
