@@ -4,23 +4,8 @@ using StackExchange.Redis;
 namespace ResilientHttp.Redis.Tests;
 
 /// <summary>The fleet's retry budget over a real Redis and a real Kestrel server, several processes (service providers) sharing it.</summary>
-public sealed class FleetBudgetTests : IAsyncLifetime
+public sealed class FleetBudgetTests : RedisWorld
 {
-    private RedisServer _redis = null!;
-    private UpstreamServer _server = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _server = await UpstreamServer.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task Retries_OfFourProcesses_DrawOnOneFleetBudget()
     {
@@ -47,24 +32,24 @@ public sealed class FleetBudgetTests : IAsyncLifetime
         await using var spender = Process("spender", shared: true);
         (await spender.GetStatusAsync()).ShouldBe(200);
         await FleetProcess.EventuallyAsync(() => spender.Host.Fleet!.IsShared, "the spender's first answer");
-        _server.Answer = _ => (503, null);
+        Server.Answer = _ => (503, null);
         for (int i = 0; i < 4; i++)
         {
             await spender.GetStatusAsync();
         }
 
-        await using ConnectionMultiplexer look = await _redis.ConnectAsync();
-        RedisKey key = FleetProcess.BudgetKey(_server.Address);
+        await using ConnectionMultiplexer look = await Redis.ConnectAsync();
+        RedisKey key = FleetProcess.BudgetKey(Server.Address);
         await FleetProcess.EventuallyAsync(() => Balance(look, key) < 1, "the spender's retries reported");
         await using var late = Process("late", shared: true);
-        _server.Answer = c => c.Request.Path == "/ok" ? (200, null) : (503, null);
+        Server.Answer = c => c.Request.Path == "/ok" ? (200, null) : (503, null);
         (await late.GetStatusAsync("ok")).ShouldBe(200); // its host is tracked, its share joined
         await FleetProcess.EventuallyAsync(() => late.Host.Fleet!.IsShared, "the late process's first answer");
-        int before = _server.RequestsFrom("late");
+        int before = Server.RequestsFrom("late");
 
         (await late.GetStatusAsync()).ShouldBe(503);
 
-        _server.RequestsFrom("late").ShouldBe(before + 1, "the fleet's bucket is spent: no retry, although this process's own bucket is full");
+        Server.RequestsFrom("late").ShouldBe(before + 1, "the fleet's bucket is spent: no retry, although this process's own bucket is full");
         late.Host.BudgetIfUsed.ShouldNotBeNull().Tokens.ShouldBe(3);
     }
 
@@ -73,8 +58,8 @@ public sealed class FleetBudgetTests : IAsyncLifetime
     {
         await using var a = Process("a", shared: true);
         await using var b = Process("b", shared: true);
-        await using ConnectionMultiplexer look = await _redis.ConnectAsync();
-        RedisKey key = FleetProcess.BudgetKey(_server.Address);
+        await using ConnectionMultiplexer look = await Redis.ConnectAsync();
+        RedisKey key = FleetProcess.BudgetKey(Server.Address);
         (await a.GetStatusAsync()).ShouldBe(200);
         await FleetProcess.EventuallyAsync(() => a.Host.Fleet!.IsShared, "a's first answer");
         await look.GetDatabase().StringSetAsync(key, "-3");
@@ -100,13 +85,13 @@ public sealed class FleetBudgetTests : IAsyncLifetime
     public async Task ARetryMetWithAStaleLease_WaitsForTheStoresAnswer_AndIsMadeOnIt()
     {
         var time = new VirtualTime(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
-        await using var process = new FleetProcess("p", _server.Address, _redis.Configuration, fleet: o => o.LeaseDuration = TimeSpan.FromSeconds(5), time: time);
+        await using var process = new FleetProcess("p", Server.Address, Redis.Configuration, fleet: o => o.LeaseDuration = TimeSpan.FromSeconds(5), time: time);
         (await process.GetStatusAsync()).ShouldBe(200);
         await FleetProcess.EventuallyAsync(() => process.Host.Fleet!.IsShared, "the first answer");
         time.Advance(TimeSpan.FromSeconds(6)); // the lease is stale
         int answers = process.Host.Fleet!.Answers;
         int served = 0;
-        _server.Answer = _ => Interlocked.Increment(ref served) == 1 ? (503, null) : (200, null);
+        Server.Answer = _ => Interlocked.Increment(ref served) == 1 ? (503, null) : (200, null);
 
         // Awaited as it is: the clock stands still, so only the store's real answer can end the wait.
         (await process.GetStatusAsync()).ShouldBe(200);
@@ -120,18 +105,18 @@ public sealed class FleetBudgetTests : IAsyncLifetime
     public async Task ARetryMetWithAStaleLease_IsRefused_WhenTheFreshAnswerFindsTheFleetSpent()
     {
         var time = new VirtualTime(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
-        await using var process = new FleetProcess("p", _server.Address, _redis.Configuration, time: time);
+        await using var process = new FleetProcess("p", Server.Address, Redis.Configuration, time: time);
         (await process.GetStatusAsync()).ShouldBe(200);
         await FleetProcess.EventuallyAsync(() => process.Host.Fleet!.IsShared, "the first answer");
-        await using ConnectionMultiplexer look = await _redis.ConnectAsync();
-        await look.GetDatabase().StringSetAsync(FleetProcess.BudgetKey(_server.Address), "-3"); // the rest of the fleet spent it
+        await using ConnectionMultiplexer look = await Redis.ConnectAsync();
+        await look.GetDatabase().StringSetAsync(FleetProcess.BudgetKey(Server.Address), "-3"); // the rest of the fleet spent it
         time.Advance(TimeSpan.FromSeconds(6));
-        _server.Answer = _ => (503, null);
-        int before = _server.RequestsFrom("p");
+        Server.Answer = _ => (503, null);
+        int before = Server.RequestsFrom("p");
 
         (await process.GetStatusAsync()).ShouldBe(503);
 
-        _server.RequestsFrom("p").ShouldBe(before + 1);
+        Server.RequestsFrom("p").ShouldBe(before + 1);
         process.Host.BudgetIfUsed.ShouldNotBeNull().Tokens.ShouldBe(3, "this process's own bucket would have paid");
     }
 
@@ -139,13 +124,13 @@ public sealed class FleetBudgetTests : IAsyncLifetime
     public async Task ARetryMetWithAStaleLease_AndAHungRedis_IsDecidedLocallyAfterTheStoreTimeout()
     {
         var time = new VirtualTime(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
-        await using var process = new FleetProcess("p", _server.Address, _redis.Configuration, time: time);
+        await using var process = new FleetProcess("p", Server.Address, Redis.Configuration, time: time);
         (await process.GetStatusAsync()).ShouldBe(200);
         await FleetProcess.EventuallyAsync(() => process.Host.Fleet!.IsShared, "the first answer");
         time.Advance(TimeSpan.FromSeconds(6));
         int served = 0;
-        _server.Answer = _ => Interlocked.Increment(ref served) == 1 ? (503, null) : (200, null);
-        _redis.Hang();
+        Server.Answer = _ => Interlocked.Increment(ref served) == 1 ? (503, null) : (200, null);
+        Redis.Hang();
         int answers = process.Host.Fleet!.Answers;
         try
         {
@@ -159,7 +144,7 @@ public sealed class FleetBudgetTests : IAsyncLifetime
         }
         finally
         {
-            _redis.Resume();
+            Redis.Resume();
         }
     }
 
@@ -178,12 +163,12 @@ public sealed class FleetBudgetTests : IAsyncLifetime
         await using UpstreamServer other = await UpstreamServer.StartAsync();
         await using var process = Process("p", shared: true);
         using var otherClient = new HttpClient(); // the same process's client "api", to a second host
-        await using ConnectionMultiplexer look = await _redis.ConnectAsync();
+        await using ConnectionMultiplexer look = await Redis.ConnectAsync();
         await look.GetDatabase().ListLeftPushAsync(FleetProcess.BudgetKey(other.Address), "not a bucket"); // WRONGTYPE for GET
 
         (await process.GetStatusAsync()).ShouldBe(200);
         (await process.Client.GetAsync(new Uri(other.Address, "work"))).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
-        HostState good = process.Registry.GetClient("api").Hosts.Find(HostTable.FormatAuthority(_server.Address))!;
+        HostState good = process.Registry.GetClient("api").Hosts.Find(HostTable.FormatAuthority(Server.Address))!;
         HostState bad = process.Registry.GetClient("api").Hosts.Find(HostTable.FormatAuthority(other.Address))!;
         await FleetProcess.EventuallyAsync(() => good.Fleet!.IsShared, "the good host answered");
         (await process.GetStatusAsync()).ShouldBe(200);
@@ -198,7 +183,7 @@ public sealed class FleetBudgetTests : IAsyncLifetime
         double.Parse((string?)look.GetDatabase().StringGet(key) ?? "3", System.Globalization.CultureInfo.InvariantCulture);
 
     private FleetProcess Process(string name, bool shared, Action<FleetOptions>? fleet = null) =>
-        new(name, _server.Address, shared ? _redis.Configuration : null, o =>
+        new(name, Server.Address, shared ? Redis.Configuration : null, o =>
         {
             o.Retry.Budget.Capacity = 3;
             o.Retry.MaxAttempts = 2;
@@ -224,8 +209,8 @@ public sealed class FleetBudgetTests : IAsyncLifetime
                 await FleetProcess.EventuallyAsync(() => fleet.All(p => p.Host.Fleet!.IsShared), "every process's first answer");
             }
 
-            int healthy = _server.Requests;
-            _server.Answer = _ => (503, null);
+            int healthy = Server.Requests;
+            Server.Answer = _ => (503, null);
             foreach (FleetProcess process in fleet)
             {
                 for (int call = 0; call < 4; call++)
@@ -241,7 +226,7 @@ public sealed class FleetBudgetTests : IAsyncLifetime
                 }
             }
 
-            return _server.Requests - healthy - (4 * 4);
+            return Server.Requests - healthy - (4 * 4);
         }
         finally
         {

@@ -4,23 +4,8 @@ using StackExchange.Redis;
 namespace ResilientHttp.Redis.Tests;
 
 /// <summary>R10 and P1 across the fleet: a pause one process was asked for holds the calls of the others.</summary>
-public sealed class FleetPauseTests : IAsyncLifetime
+public sealed class FleetPauseTests : RedisWorld
 {
-    private RedisServer _redis = null!;
-    private UpstreamServer _server = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _server = await UpstreamServer.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task RetryAfter_ToOneProcess_HoldsTheCallsOfAnother()
     {
@@ -29,21 +14,21 @@ public sealed class FleetPauseTests : IAsyncLifetime
         await using var other = Process("other", shared: true, time);
         await WarmAsync(told, other);
 
-        _server.Answer = c => c.Request.Headers["X-Process"] == "told" ? (429, "20") : (200, null);
+        Server.Answer = c => c.Request.Headers["X-Process"] == "told" ? (429, "20") : (200, null);
         (await told.GetStatusAsync()).ShouldBe(429);
 
         await FleetProcess.EventuallyAsync(() => Held(other, time) > TimeSpan.FromSeconds(19), "the pause published to the other process");
         Held(other, time).ShouldBeLessThanOrEqualTo(TimeSpan.FromSeconds(20));
         other.Host.Pacing.Source.ShouldBe(WaitSource.Pacing);
-        int before = _server.RequestsFrom("other");
+        int before = Server.RequestsFrom("other");
         DateTimeOffset start = time.GetUtcNow();
 
         Task<int> call = other.GetStatusAsync();
         await Task.Delay(200); // a real moment: the call, if it were not held, would reach the server in it
-        _server.RequestsFrom("other").ShouldBe(before, "the call waits for the pause");
+        Server.RequestsFrom("other").ShouldBe(before, "the call waits for the pause");
         (await time.RunAsync(call)).ShouldBe(200);
 
-        _server.RequestsFrom("other").ShouldBe(before + 1);
+        Server.RequestsFrom("other").ShouldBe(before + 1);
         (time.GetUtcNow() - start).ShouldBeGreaterThanOrEqualTo(TimeSpan.FromSeconds(19));
     }
 
@@ -54,7 +39,7 @@ public sealed class FleetPauseTests : IAsyncLifetime
         await using var told = Process("told", shared: true);
         await using var other = Process("other", shared: true, time);
         await WarmAsync(told, other);
-        _server.Answer = c =>
+        Server.Answer = c =>
         {
             if (c.Request.Headers["X-Process"] == "told")
             {
@@ -79,7 +64,7 @@ public sealed class FleetPauseTests : IAsyncLifetime
         await using var other = Process("other", shared: false, time);
         (await told.GetStatusAsync()).ShouldBe(200);
         (await other.GetStatusAsync()).ShouldBe(200);
-        _server.Answer = c => c.Request.Headers["X-Process"] == "told" ? (429, "20") : (200, null);
+        Server.Answer = c => c.Request.Headers["X-Process"] == "told" ? (429, "20") : (200, null);
         (await told.GetStatusAsync()).ShouldBe(429);
         DateTimeOffset start = time.GetUtcNow();
 
@@ -92,18 +77,18 @@ public sealed class FleetPauseTests : IAsyncLifetime
     public async Task SharePausesOff_KeepsEachPauseInItsProcess()
     {
         var time = new VirtualTime(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
-        await using var told = new FleetProcess("told", _server.Address, _redis.Configuration, o => o.Retry.MaxAttempts = 1, o => o.SharePauses = false);
-        await using var other = new FleetProcess("other", _server.Address, _redis.Configuration, fleet: o => o.SharePauses = false, time: time);
+        await using var told = new FleetProcess("told", Server.Address, Redis.Configuration, o => o.Retry.MaxAttempts = 1, o => o.SharePauses = false);
+        await using var other = new FleetProcess("other", Server.Address, Redis.Configuration, fleet: o => o.SharePauses = false, time: time);
         await WarmAsync(told, other);
-        _server.Answer = c => c.Request.Headers["X-Process"] == "told" ? (429, "20") : (200, null);
+        Server.Answer = c => c.Request.Headers["X-Process"] == "told" ? (429, "20") : (200, null);
         (await told.GetStatusAsync()).ShouldBe(429);
-        await using ConnectionMultiplexer look = await _redis.ConnectAsync();
+        await using ConnectionMultiplexer look = await Redis.ConnectAsync();
         DateTimeOffset start = time.GetUtcNow();
 
         (await time.RunAsync(other.GetStatusAsync())).ShouldBe(200);
 
         time.GetUtcNow().ShouldBe(start, "the other process was not held");
-        _redis.Keys(look, "resilienthttp:pause:*").ShouldBeEmpty();
+        Redis.Keys(look, "resilienthttp:pause:*").ShouldBeEmpty();
         Held(told, TimeProvider.System).ShouldBeGreaterThan(TimeSpan.FromSeconds(15), "the process told keeps its own pause");
     }
 
@@ -113,10 +98,10 @@ public sealed class FleetPauseTests : IAsyncLifetime
         var time = new VirtualTime(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
         await using var told = Process("told", shared: true);
         await WarmAsync(told);
-        _server.Answer = c => c.Request.Headers["X-Process"] == "told" ? (429, "20") : (200, null);
+        Server.Answer = c => c.Request.Headers["X-Process"] == "told" ? (429, "20") : (200, null);
         (await told.GetStatusAsync()).ShouldBe(429);
-        await using ConnectionMultiplexer look = await _redis.ConnectAsync();
-        RedisKey pause = FleetProcess.PauseKey(_server.Address);
+        await using ConnectionMultiplexer look = await Redis.ConnectAsync();
+        RedisKey pause = FleetProcess.PauseKey(Server.Address);
         await FleetProcess.EventuallyAsync(() => look.GetDatabase().KeyTimeToLive(pause) is { } ttl && ttl > TimeSpan.FromSeconds(15), "the pause kept in Redis");
 
         // Joins after the message went out: its first report's answer carries the pause.
@@ -133,8 +118,8 @@ public sealed class FleetPauseTests : IAsyncLifetime
         var time = new VirtualTime(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
         await using var other = Process("other", shared: true, time);
         await WarmAsync(other);
-        await using ConnectionMultiplexer look = await _redis.ConnectAsync();
-        string authority = HostTable.FormatAuthority(_server.Address);
+        await using ConnectionMultiplexer look = await Redis.ConnectAsync();
+        string authority = HostTable.FormatAuthority(Server.Address);
         RedisChannel channel = RedisChannel.Literal("resilienthttp:pauses");
         foreach (string message in new[] { "junk", "x\nr\n-5\n" + authority + "\napi", "x\nr\n99999999999999\n" + authority + "\napi", "x\nr\n1e9\n" + authority + "\napi", string.Empty })
         {
@@ -165,5 +150,5 @@ public sealed class FleetPauseTests : IAsyncLifetime
 
     // The process told of a pause makes one send per call: the test is about the others, not its own retry 20 s later.
     private FleetProcess Process(string name, bool shared, TimeProvider? time = null) =>
-        new(name, _server.Address, shared ? _redis.Configuration : null, o => o.Retry.MaxAttempts = name == "told" ? 1 : 4, time: time);
+        new(name, Server.Address, shared ? Redis.Configuration : null, o => o.Retry.MaxAttempts = name == "told" ? 1 : 4, time: time);
 }

@@ -5,25 +5,16 @@ using System.Diagnostics;
 namespace ResilientHttp.Redis.Tests;
 
 /// <summary>Redis killed, hung and back while calls run: no call fails or waits on it, and the loss is said once.</summary>
-public sealed class StoreFailureTests : IAsyncLifetime
+public sealed class StoreFailureTests : RedisWorld
 {
-    private RedisServer _redis = null!;
-    private UpstreamServer _server = null!;
     private int _served;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _redis = await RedisServer.StartAsync();
-        _server = await UpstreamServer.StartAsync();
+        await base.InitializeAsync();
 
         // One request in 50 fails: retries are needed, and paid from the fleet's budget or, once Redis is gone, the local one.
-        _server.Answer = _ => Interlocked.Increment(ref _served) % 50 == 0 ? (503, null) : (200, null);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _redis.DisposeAsync();
+        Server.Answer = _ => Interlocked.Increment(ref _served) % 50 == 0 ? (503, null) : (200, null);
     }
 
     [Fact]
@@ -39,7 +30,7 @@ public sealed class StoreFailureTests : IAsyncLifetime
             int done = 0;
             Task<TimeSpan> calls = RunAsync(fleet, 150, () => Interlocked.Increment(ref done));
             await FleetProcess.EventuallyAsync(() => Volatile.Read(ref done) >= 300, "a third of the calls done");
-            await _redis.KillAsync();
+            await Redis.KillAsync();
             int atKill = Volatile.Read(ref done);
             (await calls).ShouldBeLessThan(TimeSpan.FromSeconds(2), "the slowest call");
             atKill.ShouldBeLessThan(900, "Redis died while calls were running");
@@ -53,7 +44,7 @@ public sealed class StoreFailureTests : IAsyncLifetime
                 process.Logged("FleetStoreRestored").ShouldBe(0, process.Name);
             }
 
-            await _redis.RestartAsync();
+            await Redis.RestartAsync();
             await FleetProcess.EventuallyAsync(() => fleet.All(p => p.Store.IsAvailable), "every process reconnected", seconds: 60);
             await RunAsync(fleet, 30);
             await FleetProcess.EventuallyAsync(() => fleet.All(p => p.Host.Fleet!.IsShared), "every process shared again");
@@ -81,7 +72,7 @@ public sealed class StoreFailureTests : IAsyncLifetime
             await RunAsync(fleet, 30);
             await FleetProcess.EventuallyAsync(() => fleet.All(p => p.Store.IsAvailable && p.Host.Fleet!.IsShared), "every process shared");
 
-            _redis.Hang();
+            Redis.Hang();
             TimeSpan slowest = await RunAsync(fleet, 150);
             await FleetProcess.EventuallyAsync(() => fleet.All(p => !p.Host.Fleet!.IsShared), "every process local");
 
@@ -91,13 +82,13 @@ public sealed class StoreFailureTests : IAsyncLifetime
                 process.Logs.Collector.GetSnapshot().Single(r => r.Id.Name == "FleetStoreUnavailable").Message.ShouldContain("no answer within 1000 ms");
             }
 
-            _redis.Resume();
+            Redis.Resume();
             await FleetProcess.EventuallyAsync(() => fleet.All(p => p.Store.IsAvailable), "every process answered again");
             fleet.ShouldAllBe(p => p.Logged("FleetStoreRestored") == 1);
         }
         finally
         {
-            _redis.Resume();
+            Redis.Resume();
             foreach (FleetProcess process in fleet)
             {
                 await process.DisposeAsync();
@@ -108,7 +99,7 @@ public sealed class StoreFailureTests : IAsyncLifetime
     [Fact]
     public async Task RedisDownFromTheStart_CallsRunOnTheLocalBudget()
     {
-        await _redis.KillAsync();
+        await Redis.KillAsync();
         await using FleetProcess process = Process("alone");
 
         (await RunAsync([process], 100)).ShouldBeLessThan(TimeSpan.FromSeconds(2));
@@ -142,12 +133,12 @@ public sealed class StoreFailureTests : IAsyncLifetime
     [Fact]
     public async Task TheApplicationsConnection_DisposedFirst_FailsNoCall()
     {
-        ConnectionMultiplexer connection = await _redis.ConnectAsync();
-        await using var process = new FleetProcess("p", _server.Address, null, o => o.Retry.MaxAttempts = 1, connection: connection);
+        ConnectionMultiplexer connection = await Redis.ConnectAsync();
+        await using var process = new FleetProcess("p", Server.Address, null, o => o.Retry.MaxAttempts = 1, connection: connection);
         (await process.GetStatusAsync()).ShouldBe(200);
         await FleetProcess.EventuallyAsync(() => process.Store.IsAvailable, "the store connected");
         await connection.DisposeAsync();
-        _server.Answer = _ => (429, "5");
+        Server.Answer = _ => (429, "5");
 
         // The pause is recorded and published (or not) on the caller's thread: the call gets its 429, nothing thrown.
         (await process.GetStatusAsync()).ShouldBe(429);
@@ -155,5 +146,5 @@ public sealed class StoreFailureTests : IAsyncLifetime
     }
 
     private FleetProcess Process(string name) =>
-        new(name, _server.Address, _redis.Configuration, fleet: o => o.LeaseSize = 4);
+        new(name, Server.Address, Redis.Configuration, fleet: o => o.LeaseSize = 4);
 }
