@@ -180,12 +180,14 @@ internal sealed class HostTable
             reported = true;
         }
 
+        int capacity = RetryBudget.CapacityFor(options.Retry);
         var created = reported
-            ? new HostState(authority, RetryBudget.CapacityFor(options.Retry), now, uri.Host, uri.Port)
-            : new HostState(authority, RetryBudget.CapacityFor(options.Retry), now);
+            ? new HostState(authority, capacity, now, uri.Host, uri.Port)
+            : new HostState(authority, capacity, now);
         if (_fleet is not null)
         {
-            created.Fleet = _fleet.Join(_client, created, RetryBudget.CapacityFor(options.Retry), _time);
+            // The fleet's bucket has the size of this client's own.
+            created.Fleet = _fleet.Join(_client, created, capacity, _time);
         }
 
         // Another thread added it first; if it is already evicted again, this call is served untracked.
