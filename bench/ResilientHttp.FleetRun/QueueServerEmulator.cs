@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ResilientHttp.Simulator;
 
 namespace ResilientHttp.FleetRun;
 

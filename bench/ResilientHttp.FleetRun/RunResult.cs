@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ResilientHttp.Simulator;
 
 namespace ResilientHttp.FleetRun;
 
@@ -111,7 +112,7 @@ internal sealed record RunResult
             Attempts = Window(sends, from, to),
             ServerArrivals = Window(server.Arrivals, from, to),
             Success = calls == 0 ? 0 : Window(succeeded, from, to) / (double)calls,
-            RecoverySeconds = Recovery(recoverySeries, end, 0.9 * settings.Load),
+            RecoverySeconds = FleetOutageScenario.RecoverySeconds(recoverySeries, end, 0.9 * settings.Load),
             PeakOfferedAfter = offered.Skip(end).Take(settings.WindowAfterSeconds).DefaultIfEmpty(0).Max(),
             Wasted = busy == 0 ? 0 : Window(server.Wasted, from, to) / busy,
             Unfinished = reports.Sum(r => r.Unfinished),
@@ -134,39 +135,6 @@ internal sealed record RunResult
             OfferedLoad = offered,
             Goodput = good,
         };
-    }
-
-    /// <summary>The simulator's <c>FleetOutageScenario.RecoverySeconds</c>, step for step.</summary>
-    public static double Recovery(IReadOnlyList<double> goodput, int from, double target)
-    {
-        const int Run = 5;
-        int searchFrom = from;
-        for (int second = goodput.Count - Run; second >= from; second--)
-        {
-            double sum = 0;
-            for (int i = 0; i < Run; i++)
-            {
-                sum += goodput[second + i];
-            }
-
-            if (sum / Run < target)
-            {
-                searchFrom = second + 1;
-                break;
-            }
-        }
-
-        int run = 0;
-        for (int second = searchFrom; second < goodput.Count; second++)
-        {
-            run = goodput[second] >= target ? run + 1 : 0;
-            if (run == Run)
-            {
-                return second - Run + 1 - from;
-            }
-        }
-
-        return double.PositiveInfinity;
     }
 
     public string Describe()

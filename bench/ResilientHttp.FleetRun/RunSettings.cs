@@ -1,19 +1,7 @@
 using System.Globalization;
+using ResilientHttp.Simulator;
 
 namespace ResilientHttp.FleetRun;
-
-/// <summary>How the server fails during the outage, as the simulator's <c>OutageMode</c>.</summary>
-internal enum OutageMode
-{
-    /// <summary>Every attempt is answered 503 at once; queued work is answered 503 when the outage starts.</summary>
-    FailFast,
-
-    /// <summary>Attempts are taken and never answered: the client gives up at its attempt timeout. Queued work is lost.</summary>
-    BlackHole,
-
-    /// <summary>The server keeps working at a quarter of its capacity.</summary>
-    BrownOut,
-}
 
 /// <summary>One real run's world and fleet: the simulator's <c>FleetOutageSettings</c>, split into P processes of K clients.</summary>
 internal sealed record RunSettings

@@ -150,6 +150,15 @@ internal sealed class SimulatedFleetStore : FleetStore, IEventSink
         _scheduler.After(2 * _latency, this, BroadcastEvent, new Pause(from, share.Client, share.Host.Authority, end, source));
     }
 
+    // A flush tick or a wake: a round starts when none is in flight and something is enlisted.
+    private void RoundIfDue(Process process)
+    {
+        if (process.Round is null && process.Enlisted.Count > 0)
+        {
+            StartRound(process);
+        }
+    }
+
     public void Handle(int kind, object? target)
     {
         switch (kind)
@@ -157,20 +166,12 @@ internal sealed class SimulatedFleetStore : FleetStore, IEventSink
             case FlushEvent:
                 var flushed = (Process)target!;
                 flushed.FlushArmed = false;
-                if (flushed.Round is null && flushed.Enlisted.Count > 0)
-                {
-                    StartRound(flushed);
-                }
-
+                RoundIfDue(flushed);
                 break;
             case WakeEvent:
                 var woken = (Process)target!;
                 woken.WakePending = false;
-                if (woken.Round is null && woken.Enlisted.Count > 0)
-                {
-                    StartRound(woken);
-                }
-
+                RoundIfDue(woken);
                 break;
             case ApplyEvent:
                 Apply((Round)target!);
