@@ -22,7 +22,7 @@ internal static class Profile
         {
             for (int i = 0; i < 30_000_000; i++)
             {
-                churn.Get(many[i % many.Length], options);
+                churn.GetForCall(many[i % many.Length], options, time.GetTimestamp());
             }
 
             return;
@@ -42,7 +42,8 @@ internal static class Profile
         Measure("a fresh request Uri (what HttpClient makes)", () => _ = new Uri(baseAddress, "/item"));
         Measure("host lookup, fresh Uri", () => table.Get(new Uri(baseAddress, "/item"), options));
         Measure("host lookup, same Uri", () => table.Get(uri, options));
-        Measure("host lookup, 10,000 hosts round-robin", () => churn.Get(many[next++ % many.Length], options));
+        Measure("host lookup, 10,000 hosts round-robin, one call each", () => churn.GetForCall(many[next++ % many.Length], options, time.GetTimestamp()));
+        Measure("host lookup, 10,000 hosts round-robin, each tracked", () => churn.Get(many[next++ % many.Length], options));
         Measure("attempt timer, send completed at once", () => deadlines.End(deadlines.Rent(), reusable: true));
         Measure("attempt timer, send in flight", () =>
         {

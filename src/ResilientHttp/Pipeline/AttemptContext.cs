@@ -7,7 +7,8 @@ namespace ResilientHttp;
 /// </summary>
 internal struct AttemptContext(HostState host, ResilientHttpOptions options, AttemptTimer timer, int attempt, long sentAt)
 {
-    public readonly HostState Host => host;
+    /// <summary>Gets or sets the attempt's host: set when a provisional host becomes tracked (<see cref="HostTable.Track"/>).</summary>
+    public HostState Host { readonly get; set; } = host;
 
     /// <summary>Gets the options in force for the whole call.</summary>
     public readonly ResilientHttpOptions Options => options;

@@ -26,8 +26,10 @@ internal sealed partial class RetryHandler(ClientState client, RandomSource rand
         // The options generation of this call: a reload applies to the next call, not halfway through this one.
         ResilientHttpOptions options = client.Options;
         long start = _time.GetTimestamp();
-        HostState host = client.Hosts.Get(uri, options, start);
         CallFacts facts = PrepareFacts(request, options);
+
+        // A hedged call learns its host's answer times from its first attempt on: its host is tracked at once.
+        HostState host = facts.Hedgeable ? client.Hosts.Get(uri, options, start) : client.Hosts.GetForCall(uri, options, start);
         var loop = new RetryLoop(options, host, facts, start, _time, random);
         bool needsBuffering = facts.RetriesAllowed && (options.Retry.MaxAttempts > 1 || facts.Hedgeable) && facts.SafeToResend && request.Content is { } content && !RequestBody.CanReplay(content);
         if (needsBuffering || facts.Hedgeable)
@@ -54,7 +56,7 @@ internal sealed partial class RetryHandler(ClientState client, RandomSource rand
             // The common call, or C3's refusal: handed back as it is, without a rethrow on the way. It completed
             // as it was sent, so the time it went out is the time it ended: no second reading of the clock.
             AttemptResult result = Complete(send, ref attempt);
-            step = Conclude(request, ref loop, attempt, result, attempt.SentAt);
+            step = Conclude(request, ref loop, ref attempt, result, attempt.SentAt);
             if (step.Action == LoopAction.Stop && (result.Response is not null || result.Outcome.Kind == OutcomeKind.CircuitOpen))
             {
                 return send;
@@ -118,7 +120,7 @@ internal sealed partial class RetryHandler(ClientState client, RandomSource rand
         if (send is not null)
         {
             result = await CompleteAsync(send, attempt).ConfigureAwait(false);
-            step = Conclude(request, ref loop, attempt, result);
+            step = Conclude(request, ref loop, ref attempt, result);
         }
 
         LoopStep next = step ?? loop.BeforeSend(_time.GetTimestamp());
@@ -169,7 +171,7 @@ internal sealed partial class RetryHandler(ClientState client, RandomSource rand
                     }
 
                     result = await CompleteAsync(attemptSend, attempt).ConfigureAwait(false);
-                    next = Conclude(request, ref loop, attempt, result);
+                    next = Conclude(request, ref loop, ref attempt, result);
                     break;
             }
         }
@@ -259,10 +261,18 @@ internal sealed partial class RetryHandler(ClientState client, RandomSource rand
     }
 
     // Everything that follows an attempt: the breaker's report, the attempt's metric, the loop's next step.
-    private LoopStep Conclude(HttpRequestMessage request, ref RetryLoop loop, in AttemptContext attempt, in AttemptResult result, long? ended = null)
+    private LoopStep Conclude(HttpRequestMessage request, ref RetryLoop loop, ref AttemptContext attempt, in AttemptResult result, long? ended = null)
     {
         // One reading of the clock for everything decided about this attempt.
         long now = ended ?? _time.GetTimestamp();
+        if (loop.Host.Provisional && HostTable.LeavesState(result.Outcome, loop.Options))
+        {
+            // C6: a full table's newcomer is tracked from the first attempt that has something to keep, before the breaker
+            // or the loop records it.
+            attempt.Host = client.Hosts.Track(loop.Host, loop.Options);
+            loop.Track(attempt.Host);
+        }
+
         Reported(request, attempt, result.Outcome, now);
         if (loop.Hedgeable && result.Response is not null && loop.Options.Hedging.Delay is null)
         {

@@ -9,7 +9,7 @@ namespace ResilientHttp;
 internal struct RetryLoop
 {
     private readonly ResilientHttpOptions _options;
-    private readonly HostState _host;
+    private HostState _host;
     private readonly TimeProvider _time;
     private readonly RandomSource _random;
     private readonly long _start;
@@ -36,6 +36,9 @@ internal struct RetryLoop
 
     /// <summary>Gets the call's host.</summary>
     public readonly HostState Host => _host;
+
+    /// <summary>Goes on with the tracked state of the call's host, once its provisional one is admitted (<see cref="HostTable.Track"/>).</summary>
+    public void Track(HostState tracked) => _host = tracked;
 
     /// <summary>Gets whether the call's attempts may be hedged (<see cref="CallFacts.Hedgeable"/>).</summary>
     public readonly bool Hedgeable => _facts.Hedgeable;

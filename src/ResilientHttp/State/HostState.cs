@@ -12,9 +12,10 @@ internal sealed class HostState
     private HostPacing? _pacing;
     private HostLatency? _latency;
 
-    public HostState(string authority, int budgetCapacity, long now, string metricAddress = "_OTHER", int metricPort = 0)
+    public HostState(string authority, int budgetCapacity, long now, string metricAddress = "_OTHER", int metricPort = 0, bool provisional = false)
     {
         Authority = authority;
+        Provisional = provisional;
         _budgetCapacity = budgetCapacity;
         _lastUsed = now;
         MetricAddress = metricAddress;
@@ -31,6 +32,15 @@ internal sealed class HostState
     public string Authority { get; }
 
     public Circuit Circuit { get; } = new();
+
+    /// <summary>
+    /// Gets whether this state is one call's own and not in its client's table: a full table's newcomer on its first call
+    /// (<see cref="HostTable.GetForCall"/>). It becomes the host's tracked state when that call has something to keep.
+    /// </summary>
+    public bool Provisional { get; private set; }
+
+    /// <summary>Marks a provisional state as the one its table now tracks.</summary>
+    public void Admitted() => Provisional = false;
 
     /// <summary>Gets the host's share of the fleet's budget and pauses, when a <see cref="FleetStore"/> is registered.</summary>
     public FleetShare? Fleet { get; set; }

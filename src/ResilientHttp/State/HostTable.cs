@@ -26,6 +26,7 @@ internal sealed class HostTable
     private readonly Lock _evictionGate = new();
     private HostState[] _idle = [];     // the eviction's work arrays, used under _evictionGate only
     private long[] _idleSince = [];
+    private int[] _seen = [];          // the doorkeeper of a full table (FirstSighting)
     private readonly TimeProvider _time;
     private readonly FleetStore? _fleet;
     private readonly string _client;
@@ -56,11 +57,25 @@ internal sealed class HostTable
     /// <param name="options">The client's options in force now.</param>
     public HostState Get(Uri uri, ResilientHttpOptions options) => Get(uri, options, _time.GetTimestamp());
 
-    /// <summary>Gets the state of the host of <paramref name="uri"/> at a timestamp the caller already took.</summary>
+    /// <summary>Gets the state of the host of <paramref name="uri"/> at a timestamp the caller already took, adding it when new.</summary>
     /// <param name="uri">An absolute request URI.</param>
     /// <param name="options">The client's options in force now.</param>
     /// <param name="now">The current timestamp of the client's clock.</param>
-    public HostState Get(Uri uri, ResilientHttpOptions options, long now)
+    public HostState Get(Uri uri, ResilientHttpOptions options, long now) => Get(uri, options, now, admitOnFirstSight: true);
+
+    /// <summary>
+    /// C6: gets the state of the host of one call's <paramref name="uri"/>. While the table is full, a host it does not
+    /// know is admitted on its second call within a while, not its first: the first gets a state of its own
+    /// (<see cref="HostState.Provisional"/>), which <see cref="Track"/> admits once the call has something to keep (a
+    /// failure, a pause). A host called once that answered well has nothing to keep, and admitting it would evict a host
+    /// that has: a stream of one-off hosts costs no additions and no evictions, and flushes no host's history.
+    /// </summary>
+    /// <param name="uri">An absolute request URI.</param>
+    /// <param name="options">The client's options in force now.</param>
+    /// <param name="now">The current timestamp of the client's clock.</param>
+    public HostState GetForCall(Uri uri, ResilientHttpOptions options, long now) => Get(uri, options, now, admitOnFirstSight: _fleet is not null);
+
+    private HostState Get(Uri uri, ResilientHttpOptions options, long now, bool admitOnFirstSight)
     {
         Span<char> buffer = stackalloc char[MaxStackAuthority];
         bool formatted = TryFormatAuthority(uri, buffer, out int length);
@@ -71,7 +86,57 @@ internal sealed class HostTable
         }
 
         // A new host: its key is the text just formatted, when it could be (no second parse of the Uri).
-        return GetOrAdd(uri, formatted ? new string(buffer[..length]) : FormatAuthority(uri), now, options);
+        string? authority = formatted ? null : FormatAuthority(uri);
+        int max = options.CircuitBreaker.MaxTrackedHosts;
+        if (!admitOnFirstSight && Count >= max && FirstSighting(formatted ? buffer[..length] : authority, max) && (authority is null || !_hosts.ContainsKey(authority)))
+        {
+            return Create(uri, authority ?? new string(buffer[..length]), now, options, provisional: true);
+        }
+
+        return GetOrAdd(uri, authority ?? new string(buffer[..length]), now, options);
+    }
+
+    /// <summary>
+    /// C6: the state a call with a <see cref="HostState.Provisional"/> host goes on with once it has something to keep:
+    /// the provisional state itself, now tracked, or the state another call had the host tracked with meanwhile.
+    /// </summary>
+    /// <param name="provisional">The call's own state.</param>
+    /// <param name="options">The client's options in force now.</param>
+    public HostState Track(HostState provisional, ResilientHttpOptions options) =>
+        provisional.Provisional ? Add(provisional, options.CircuitBreaker.MaxTrackedHosts) : provisional;
+
+    /// <summary>
+    /// C6: whether an attempt that ended with <paramref name="outcome"/> leaves anything in its host's state: all but a
+    /// successful call (<see cref="RetryStrategy.IsSuccessfulCall"/>) whose quota is not spent. (A <c>Retry-After</c> is
+    /// read only from a retriable answer, which is no successful call.)
+    /// </summary>
+    public static bool LeavesState(in AttemptOutcome outcome, ResilientHttpOptions options) =>
+        !RetryStrategy.IsSuccessfulCall(outcome, options) || outcome.QuotaReset is not null;
+
+    /// <summary>Gets the doorkeeper's number of slots for a table of <paramref name="max"/> hosts: a power of two, twice the table, at most 65,536.</summary>
+    internal static int DoorkeeperSize(int max) => (int)Math.Min(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)max) * 2, 65_536);
+
+    // The doorkeeper: one hash per slot of the hosts lately seen and not tracked, twice as many slots as tracked hosts
+    // (at most 65,536): a host called again before about as many newcomers as the table holds came is admitted. A
+    // hash shared by two hosts admits the second early, which costs nothing but the admission.
+    private bool FirstSighting(ReadOnlySpan<char> authority, int max)
+    {
+        int size = DoorkeeperSize(max);
+        int[] seen = _seen;
+        if (seen.Length != size)
+        {
+            _seen = seen = new int[size];
+        }
+
+        int hash = string.GetHashCode(authority) | 1; // never 0, an empty slot
+        ref int slot = ref seen[hash & (size - 1)];
+        if (Volatile.Read(ref slot) == hash)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref slot, hash);
+        return true;
     }
 
     /// <summary>Formats the authority key of a URI: scheme://host:port, always with the port.</summary>
@@ -172,6 +237,11 @@ internal sealed class HostTable
             return existing;
         }
 
+        return Add(Create(uri, authority, now, options, provisional: false), options.CircuitBreaker.MaxTrackedHosts);
+    }
+
+    private HostState Create(Uri uri, string authority, long now, ResilientHttpOptions options, bool provisional)
+    {
         int max = options.CircuitBreaker.MaxTrackedHosts;
         bool reported = _reported.ContainsKey(authority);
         if (!reported && Volatile.Read(ref _reportedCount) < max && _reported.TryAdd(authority, 0))
@@ -182,20 +252,27 @@ internal sealed class HostTable
 
         int capacity = RetryBudget.CapacityFor(options.Retry);
         var created = reported
-            ? new HostState(authority, capacity, now, uri.Host, uri.Port)
-            : new HostState(authority, capacity, now);
+            ? new HostState(authority, capacity, now, uri.Host, uri.Port, provisional)
+            : new HostState(authority, capacity, now, provisional: provisional);
         if (_fleet is not null)
         {
             // The fleet's bucket has the size of this client's own.
             created.Fleet = _fleet.Join(_client, created, capacity, _time);
         }
 
+        return created;
+    }
+
+    private HostState Add(HostState created, int max)
+    {
         // Another thread added it first; if it is already evicted again, this call is served untracked.
-        if (!_hosts.TryAdd(authority, created))
+        if (!_hosts.TryAdd(created.Authority, created))
         // Stryker disable once Block,Conditional : race-only (another thread's add, and an eviction in between).
         {
-            return _hosts.TryGetValue(authority, out existing) ? existing : created;
+            return _hosts.TryGetValue(created.Authority, out HostState? existing) ? existing : created;
         }
+
+        created.Admitted();
 
         // Stryker disable once Equality : at exactly max, Evict finds no excess and returns; the check spares the gate.
         if (Interlocked.Increment(ref _count) > max)

@@ -343,6 +343,169 @@ public sealed class HostTableTests
     }
 
     [Fact]
+    public void GetForCall_TableWithRoom_TracksANewHostAtOnce()
+    {
+        var sut = new HostTable(_time);
+        for (int i = 0; i < 99; i++)
+        {
+            sut.Get(Host(i), _options);
+        }
+
+        HostState newcomer = sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
+
+        newcomer.Provisional.ShouldBeFalse();
+        sut.Hosts.ShouldContain(newcomer);
+        sut.Count.ShouldBe(100);
+    }
+
+    [Fact]
+    public void GetForCall_FullTable_ANewHostsFirstCallGetsStateOfItsOwnAndEvictsNothing()
+    {
+        var sut = new HostTable(_time);
+        HostState[] tracked = [.. Enumerable.Range(0, 100).Select(i => sut.Get(Host(i), _options))];
+
+        HostState newcomer = sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
+
+        newcomer.Provisional.ShouldBeTrue();
+        newcomer.Authority.ShouldBe("http://host1000.test:80");
+        sut.Hosts.ShouldBe(tracked, ignoreOrder: true);
+        sut.Find("http://host1000.test:80").ShouldBeNull();
+    }
+
+    [Fact]
+    public void GetForCall_FullTable_ANewHostsSecondCallTracksIt()
+    {
+        var sut = new HostTable(_time);
+        for (int i = 0; i < 100; i++)
+        {
+            sut.Get(Host(i), _options);
+        }
+
+        sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
+        HostState second = sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
+
+        second.Provisional.ShouldBeFalse();
+        sut.Find("http://host1000.test:80").ShouldBeSameAs(second);
+        sut.GetForCall(Host(1000), _options, _time.GetTimestamp()).ShouldBeSameAs(second);
+        sut.Count.ShouldBeLessThanOrEqualTo(100);
+    }
+
+    [Fact]
+    public void GetForCall_FullTableAndAKeyLongerThanTheStackBuffer_IsAdmittedOnItsSecondCallAndFoundThen()
+    {
+        string name = string.Join('.', Enumerable.Repeat(new string('a', 60), 5));
+        var sut = new HostTable(_time);
+        for (int i = 0; i < 100; i++)
+        {
+            sut.Get(Host(i), _options);
+        }
+
+        HostState first = sut.GetForCall(new Uri($"http://{name}/x"), _options, _time.GetTimestamp());
+        HostState second = sut.GetForCall(new Uri($"http://{name}/y"), _options, _time.GetTimestamp());
+
+        first.Provisional.ShouldBeTrue();
+        second.Provisional.ShouldBeFalse();
+        sut.GetForCall(new Uri($"http://{name}/z"), _options, _time.GetTimestamp()).ShouldBeSameAs(second);
+    }
+
+    [Fact]
+    public void GetForCall_FullTableWithAFleetStore_TracksANewHostAtOnce()
+    {
+        var sut = new HostTable(_time, new IdleStore(), "api");
+        for (int i = 0; i < 100; i++)
+        {
+            sut.Get(Host(i), _options);
+        }
+
+        // Every success earns the fleet's bucket its share: a host of a shared budget always has something to keep.
+        HostState newcomer = sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
+
+        newcomer.Provisional.ShouldBeFalse();
+        sut.Hosts.ShouldContain(newcomer);
+    }
+
+    [Fact]
+    public void Track_AProvisionalHost_AddsItToTheTable()
+    {
+        var sut = new HostTable(_time);
+        for (int i = 0; i < 100; i++)
+        {
+            sut.Get(Host(i), _options);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        HostState newcomer = sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
+
+        sut.Track(newcomer, _options).ShouldBeSameAs(newcomer);
+        newcomer.Provisional.ShouldBeFalse();
+        sut.Find("http://host1000.test:80").ShouldBeSameAs(newcomer);
+        sut.Count.ShouldBeLessThanOrEqualTo(100);
+        sut.Find("http://host0.test:80").ShouldBeNull("the longest idle host made room");
+    }
+
+    [Fact]
+    public void Track_AHostAnotherCallTrackedMeanwhile_ReturnsThatCallsState()
+    {
+        var sut = new HostTable(_time);
+        for (int i = 0; i < 100; i++)
+        {
+            sut.Get(Host(i), _options);
+        }
+
+        HostState mine = sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
+        HostState theirs = sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
+
+        sut.Track(mine, _options).ShouldBeSameAs(theirs);
+        sut.Track(theirs, _options).ShouldBeSameAs(theirs);
+    }
+
+    [Fact]
+    public void GetForCall_AStreamOfOneOffHosts_LeavesATrackedHostsHistoryInPlace()
+    {
+        var breaker = new CircuitBreakerOptions { FailureThreshold = 5 };
+        var sut = new HostTable(_time);
+        HostState failing = sut.Get(new Uri("http://failing.test/"), _options);
+        failing.Circuit.Report(CircuitPermit.Pass, BreakerVerdict.Failure, _time.GetTimestamp(), _time.GetTimestamp(), breaker, _time, RandomSource.Shared);
+        for (int i = 0; i < 99; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            sut.Get(Host(i), _options);
+        }
+
+        // A crawl: 10,000 hosts called once each, every one of them answering well.
+        for (int i = 1000; i < 11_000; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(200));
+            sut.GetForCall(Host(i), _options, _time.GetTimestamp());
+        }
+
+        sut.Find("http://failing.test:80").ShouldBeSameAs(failing, "the host with a failure counted is still tracked, though idle longest");
+        failing.Circuit.ConsecutiveFailures.ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData(1, 2)]
+    [InlineData(100, 256)]
+    [InlineData(1024, 2048)]
+    [InlineData(1025, 4096)]
+    [InlineData(32_768, 65_536)]
+    [InlineData(1_000_000, 65_536)]
+    public void DoorkeeperSize_IsAPowerOfTwoTwiceTheTableAtMost65536(int max, int slots) =>
+        HostTable.DoorkeeperSize(max).ShouldBe(slots);
+
+    [Theory]
+    [InlineData(200, true)]
+    [InlineData(404, true)]
+    [InlineData(500, false)]
+    [InlineData(503, false)]
+    public void LeavesState_OnlyASuccessfulCallWithItsQuotaLeftLeavesNothing(int status, bool successful)
+    {
+        HostTable.LeavesState(AttemptOutcome.Status(status), _options).ShouldBe(!successful);
+        HostTable.LeavesState(AttemptOutcome.Status(status) with { QuotaReset = TimeSpan.FromSeconds(5) }, _options).ShouldBeTrue();
+        HostTable.LeavesState(AttemptOutcome.Of(OutcomeKind.Timeout), _options).ShouldBeTrue();
+    }
+
+    [Fact]
     public void SelectOldest_AnyKeysAndAnyCount_PutsTheKSmallestFirst()
     {
         var random = new Random(7);
@@ -358,6 +521,17 @@ public sealed class HostTableTests
 
             keys.Take(k).Order().ShouldBe(expected.Take(k), $"round {round}: count {count}, k {k}");
             items.Select(i => i.LastUsed).ShouldBe(keys, "the items move with their keys");
+        }
+    }
+
+    private sealed class IdleStore : FleetStore
+    {
+        public override void Enlist(FleetShare share, bool urgent)
+        {
+        }
+
+        public override void Publish(FleetShare share, TimeSpan hold, WaitSource source)
+        {
         }
     }
 }
