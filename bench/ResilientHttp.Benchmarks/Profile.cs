@@ -5,14 +5,27 @@ namespace ResilientHttp.Benchmarks;
 
 /// <summary>
 /// Rough timings of the parts of a call (`--profile`), to see where the success path's time goes; the goals are
-/// judged by the BenchmarkDotNet rows, not by these. `--profile churn` only spins the 10,000-host lookup, for perf.
+/// judged by the BenchmarkDotNet rows, not by these. `--profile churn` only spins the 10,000-host lookup, and
+/// `--profile spin` successful calls of the default pipeline, for perf.
 /// </summary>
 internal static class Profile
 {
     private const int N = 2_000_000;
 
-    public static void Run(bool churnOnly)
+    public static void Run(bool churnOnly, bool spin = false)
     {
+        if (spin)
+        {
+            // `--profile spin`: successful calls through the default pipeline, one thread, for perf.
+            HttpClient client = Clients.ResilientDefaults();
+            for (int i = 0; i < 20_000_000; i++)
+            {
+                client.GetAsync("/item", HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult().Dispose();
+            }
+
+            return;
+        }
+
         TimeProvider time = TimeProvider.System;
         var options = new ResilientHttpOptions();
         Uri[] many = [.. Enumerable.Range(0, 10_000).Select(i => new Uri($"http://host{i}.test:{8000 + (i % 1000)}/item"))];

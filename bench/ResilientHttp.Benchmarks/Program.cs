@@ -11,7 +11,7 @@ if (args.Contains("--probe"))
 
 if (args.Contains("--profile"))
 {
-    Profile.Run(churnOnly: args.Contains("churn"));
+    Profile.Run(churnOnly: args.Contains("churn"), spin: args.Contains("spin"));
     return;
 }
 
