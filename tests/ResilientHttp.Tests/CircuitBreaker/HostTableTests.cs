@@ -375,11 +375,7 @@ public sealed class HostTableTests
     [Fact]
     public void GetForCall_FullTable_ANewHostsSecondCallTracksIt()
     {
-        var sut = new HostTable(_time);
-        for (int i = 0; i < 100; i++)
-        {
-            sut.Get(Host(i), _options);
-        }
+        HostTable sut = Full();
 
         sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
         HostState second = sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
@@ -394,11 +390,7 @@ public sealed class HostTableTests
     public void GetForCall_FullTableAndAKeyLongerThanTheStackBuffer_IsAdmittedOnItsSecondCallAndFoundThen()
     {
         string name = string.Join('.', Enumerable.Repeat(new string('a', 60), 5));
-        var sut = new HostTable(_time);
-        for (int i = 0; i < 100; i++)
-        {
-            sut.Get(Host(i), _options);
-        }
+        HostTable sut = Full();
 
         HostState first = sut.GetForCall(new Uri($"http://{name}/x"), _options, _time.GetTimestamp());
         HostState second = sut.GetForCall(new Uri($"http://{name}/y"), _options, _time.GetTimestamp());
@@ -411,11 +403,7 @@ public sealed class HostTableTests
     [Fact]
     public void GetForCall_FullTableWithAFleetStore_TracksANewHostAtOnce()
     {
-        var sut = new HostTable(_time, new IdleStore(), "api");
-        for (int i = 0; i < 100; i++)
-        {
-            sut.Get(Host(i), _options);
-        }
+        HostTable sut = Full(new IdleStore());
 
         // Every success earns the fleet's bucket its share: a host of a shared budget always has something to keep.
         HostState newcomer = sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
@@ -446,11 +434,7 @@ public sealed class HostTableTests
     [Fact]
     public void Track_AHostAnotherCallTrackedMeanwhile_ReturnsThatCallsState()
     {
-        var sut = new HostTable(_time);
-        for (int i = 0; i < 100; i++)
-        {
-            sut.Get(Host(i), _options);
-        }
+        HostTable sut = Full();
 
         HostState mine = sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
         HostState theirs = sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
@@ -522,6 +506,18 @@ public sealed class HostTableTests
             keys.Take(k).Order().ShouldBe(expected.Take(k), $"round {round}: count {count}, k {k}");
             items.Select(i => i.LastUsed).ShouldBe(keys, "the items move with their keys");
         }
+    }
+
+    // A table holding its 100 hosts, host0 to host99.
+    private HostTable Full(FleetStore? fleet = null)
+    {
+        var table = new HostTable(_time, fleet, "api");
+        for (int i = 0; i < 100; i++)
+        {
+            table.Get(Host(i), _options);
+        }
+
+        return table;
     }
 
     private sealed class IdleStore : FleetStore
