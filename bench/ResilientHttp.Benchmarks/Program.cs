@@ -22,6 +22,12 @@ if (args.Contains("--hedging"))
     return;
 }
 
+if (args.Contains("--admission"))
+{
+    Admission.Report(Console.Out);
+    return;
+}
+
 if (args.Contains("--memory"))
 {
     HostMemory.Report(Console.Out);
