@@ -32,16 +32,28 @@ internal sealed class AttemptDeadlines : IDisposable
     private long _armedFor = long.MaxValue; // when the timer fires; long.MaxValue while it is not set. Written under _timerGate.
 
     public AttemptDeadlines(TimeProvider time)
+        : this(time, Environment.ProcessorCount)
+    {
+    }
+
+    /// <summary>Creates the deadlines of one client with a stripe per processor of <paramref name="processors"/> (rounded up to a power of two, at most 64).</summary>
+    internal AttemptDeadlines(TimeProvider time, int processors)
     {
         _time = time;
         _resolution = Timestamps.From(Resolution, time);
-        int count = (int)Math.Min(64, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Environment.ProcessorCount));
+        int count = (int)Math.Min(64, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)processors));
         _stripes = new Stripe[count];
         for (int i = 0; i < count; i++)
         {
             _stripes[i] = new Stripe();
         }
     }
+
+    /// <summary>Gets the number of stripes.</summary>
+    internal int StripeCount => _stripes.Length;
+
+    /// <summary>Gets the stripe of a processor: its number modulo the (power of two) count of stripes.</summary>
+    internal static int StripeOf(int processor, int stripes) => processor & (stripes - 1);
 
     /// <summary>Gets a node for an attempt about to be sent: its source is what the send listens to.</summary>
     public DeadlineNode Rent()
@@ -53,7 +65,7 @@ internal sealed class AttemptDeadlines : IDisposable
             return node;
         }
 
-        Stripe stripe = _stripes[Thread.GetCurrentProcessorId() & (_stripes.Length - 1)];
+        Stripe stripe = _stripes[StripeOf(Thread.GetCurrentProcessorId(), _stripes.Length)];
         lock (stripe.Gate)
         {
             node = stripe.Rent_NeedsLock();
@@ -71,9 +83,11 @@ internal sealed class AttemptDeadlines : IDisposable
     /// <param name="start">When the attempt went out.</param>
     public void Track(DeadlineNode node, TimeSpan limit, long start)
     {
-        int index = Thread.GetCurrentProcessorId() & (_stripes.Length - 1);
+        int index = StripeOf(Thread.GetCurrentProcessorId(), _stripes.Length);
         Stripe stripe = _stripes[index];
-        long deadline = start + Timestamps.From(limit > TimeSpan.Zero ? limit : TimeSpan.Zero, _time);
+
+        // A limit already used up (the deadline passed) is a deadline in the past: cut at the next firing.
+        long deadline = start + Timestamps.From(limit, _time);
         lock (stripe.Gate)
         {
             node.Stripe = index;
@@ -118,7 +132,7 @@ internal sealed class AttemptDeadlines : IDisposable
             return;
         }
 
-        Stripe stripe = _stripes[Thread.GetCurrentProcessorId() & (_stripes.Length - 1)];
+        Stripe stripe = _stripes[StripeOf(Thread.GetCurrentProcessorId(), _stripes.Length)];
         lock (stripe.Gate)
         {
             stripe.Return_NeedsLock(node, MaxPooledPerStripe);
@@ -139,6 +153,9 @@ internal sealed class AttemptDeadlines : IDisposable
     {
         lock (_timerGate)
         {
+            // Only another thread that set the timer (or a dispose) between the caller's look at it and this lock makes
+            // it early enough already.
+            // Stryker disable once Equality,Statement,Block : race-only, see above; an equal deadline would set the timer to the same moment again.
             if (_armedFor <= deadline)
             {
                 return;
@@ -147,7 +164,7 @@ internal sealed class AttemptDeadlines : IDisposable
             _armedFor = deadline;
             TimeSpan due = _time.GetElapsedTime(_time.GetTimestamp(), deadline);
             _timer ??= _time.CreateTimer(static state => ((AttemptDeadlines)state!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            _timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            _timer.Change(TimeSpan.FromTicks(Math.Max(0, due.Ticks)), Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -155,6 +172,7 @@ internal sealed class AttemptDeadlines : IDisposable
     {
         lock (_timerGate)
         {
+            // Stryker disable once Statement,Block : race-only: a firing that began before the dispose (which disposed the timer).
             if (_armedFor == long.MinValue)
             {
                 return; // disposed
@@ -172,6 +190,7 @@ internal sealed class AttemptDeadlines : IDisposable
             {
                 for (DeadlineNode? node = stripe.Head; node is not null; node = node.Next)
                 {
+                    // Stryker disable once Statement : without it, a node that fired is cancelled again, which does nothing.
                     if (node.Fired)
                     {
                         continue;
@@ -179,12 +198,14 @@ internal sealed class AttemptDeadlines : IDisposable
 
                     if (node.Deadline <= now)
                     {
+                        // Marked under the lock, cancelled outside it: an End in between sees it fired and does not reuse it.
+                        // Stryker disable once Boolean : race-only, see above (a cancelled source is not reused anyway once cancelled).
                         node.Fired = true;
                         (due ??= []).Add(node.Source);
                     }
-                    else if (node.Deadline < next)
+                    else
                     {
-                        next = node.Deadline;
+                        next = Math.Min(next, node.Deadline);
                     }
                 }
             }

@@ -115,7 +115,7 @@ internal struct RetryLoop
             _asked = true;
             _askedAt = now;
             TimeSpan ask = _host.Fleet!.AnswerTimeout;
-            return new LoopStep(LoopAction.Ask, Remaining(now) is { } left && left < ask ? TimeSpan.FromTicks(Math.Max(0, left.Ticks)) : ask);
+            return new LoopStep(LoopAction.Ask, Remaining(now) is { } left ? TimeSpan.FromTicks(Math.Clamp(left.Ticks, 0, ask.Ticks)) : ask);
         }
 
         // The time spent hearing the fleet is part of the retry's wait, not added to it.
@@ -123,7 +123,7 @@ internal struct RetryLoop
         _asked = false;
         if (decision.ShouldRetry)
         {
-            return new LoopStep(LoopAction.Wait, decision.Delay > heard ? decision.Delay - heard : TimeSpan.Zero, decision.Source, IsRetry: true);
+            return new LoopStep(LoopAction.Wait, TimeSpan.FromTicks(Math.Max(0, (decision.Delay - heard).Ticks)), decision.Source, IsRetry: true);
         }
 
         return new LoopStep(LoopAction.Stop, Reason: decision.Reason, Ending: Conclude(outcome));

@@ -78,32 +78,42 @@ internal sealed class HostTable
     private HostState Get(Uri uri, ResilientHttpOptions options, long now, bool admitOnFirstSight)
     {
         Span<char> buffer = stackalloc char[MaxStackAuthority];
-        bool formatted = TryFormatAuthority(uri, buffer, out int length);
-        if (formatted && _bySpan.TryGetValue(buffer[..length], out HostState? known))
+        HostState? known;
+        string authority;
+        if (TryFormatAuthority(uri, buffer, out int length))
         {
-            known.Touch(now, _touchGranularity);
-            return known;
+            if (_bySpan.TryGetValue(buffer[..length], out known))
+            {
+                known.Touch(now, _touchGranularity);
+                return known;
+            }
+
+            // A new host: its key is the text just formatted (no second parse of the Uri).
+            authority = new string(buffer[..length]);
+        }
+        else
+        {
+            // A key too long for the stack buffer.
+            authority = FormatAuthority(uri);
+            if (_hosts.TryGetValue(authority, out known))
+            {
+                known.Touch(now, _touchGranularity);
+                return known;
+            }
         }
 
-        // A new host: its key is the text just formatted, when it could be (no second parse of the Uri).
-        string? authority = formatted ? null : FormatAuthority(uri);
         int max = options.CircuitBreaker.MaxTrackedHosts;
-        if (!admitOnFirstSight && Count >= max && FirstSighting(formatted ? buffer[..length] : authority, max) && (authority is null || !_hosts.ContainsKey(authority)))
-        {
-            return Create(uri, authority ?? new string(buffer[..length]), now, options, provisional: true);
-        }
-
-        return GetOrAdd(uri, authority ?? new string(buffer[..length]), now, options);
+        HostState created = Create(uri, authority, now, options);
+        return !admitOnFirstSight && Count >= max && FirstSighting(authority, max) ? created : Add(created, max);
     }
 
     /// <summary>
     /// C6: the state a call with a <see cref="HostState.Provisional"/> host goes on with once it has something to keep:
     /// the provisional state itself, now tracked, or the state another call had the host tracked with meanwhile.
     /// </summary>
-    /// <param name="provisional">The call's own state.</param>
+    /// <param name="provisional">The call's own state, <see cref="HostState.Provisional"/>.</param>
     /// <param name="options">The client's options in force now.</param>
-    public HostState Track(HostState provisional, ResilientHttpOptions options) =>
-        provisional.Provisional ? Add(provisional, options.CircuitBreaker.MaxTrackedHosts) : provisional;
+    public HostState Track(HostState provisional, ResilientHttpOptions options) => Add(provisional, options.CircuitBreaker.MaxTrackedHosts);
 
     /// <summary>
     /// C6: whether an attempt that ended with <paramref name="outcome"/> leaves anything in its host's state: all but a
@@ -228,19 +238,8 @@ internal sealed class HostTable
         return true;
     }
 
-    private HostState GetOrAdd(Uri uri, string authority, long now, ResilientHttpOptions options)
-    {
-        // A known host gets here when its key did not fit the stack buffer or its text gave a key no Uri has.
-        // Stryker disable once Block : without this return, TryAdd below fails and reads the same state back.
-        if (_hosts.TryGetValue(authority, out HostState? existing))
-        {
-            return existing;
-        }
-
-        return Add(Create(uri, authority, now, options, provisional: false), options.CircuitBreaker.MaxTrackedHosts);
-    }
-
-    private HostState Create(Uri uri, string authority, long now, ResilientHttpOptions options, bool provisional)
+    // A new host's state, provisional until Add puts it in the table.
+    private HostState Create(Uri uri, string authority, long now, ResilientHttpOptions options)
     {
         int max = options.CircuitBreaker.MaxTrackedHosts;
         bool reported = _reported.ContainsKey(authority);
@@ -252,8 +251,8 @@ internal sealed class HostTable
 
         int capacity = RetryBudget.CapacityFor(options.Retry);
         var created = reported
-            ? new HostState(authority, capacity, now, uri.Host, uri.Port, provisional)
-            : new HostState(authority, capacity, now, provisional: provisional);
+            ? new HostState(authority, capacity, now, uri.Host, uri.Port, provisional: true)
+            : new HostState(authority, capacity, now, provisional: true);
         if (_fleet is not null)
         {
             // The fleet's bucket has the size of this client's own.
@@ -335,6 +334,8 @@ internal sealed class HostTable
                 }
             }
 
+            // The work array lets go of the hosts it listed, evicted ones included, until the next eviction.
+            // Stryker disable once Statement : what it holds on to is only memory, for the GC to see.
             Array.Clear(_idle, 0, count);
 
             // Every other entry is open or half-open: the newcomer is served, but not remembered.
@@ -357,11 +358,16 @@ internal sealed class HostTable
     {
         int low = 0;
         int high = count - 1;
+
+        // The boundary k stays within [low, high] (low ≤ k ≤ high once inside); the loop ends when it is at an end.
+        // Stryker disable once Logical,Equality : each variant (low <= high, k >= low, the ||s) only runs more partitions of a range that holds the boundary, which keep the order and end.
         while (low < high && k > low && k <= high)
         {
             long pivot = keys[low + ((high - low) / 2)];
             int i = low;
             int j = high;
+
+            // Stryker disable once Equality : with i < j, a last element where i meets j stays unplaced, inside whichever part is kept.
             while (i <= j)
             {
                 while (keys[i] < pivot)
@@ -388,6 +394,7 @@ internal sealed class HostTable
             {
                 high = j;
             }
+            // Stryker disable once Equality : at k == i, [low, i) ≤ pivot ≤ [i, high] already: returning is as right as going on.
             else if (k >= i)
             {
                 low = i;

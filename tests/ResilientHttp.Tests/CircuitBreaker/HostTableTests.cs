@@ -410,6 +410,29 @@ public sealed class HostTableTests
 
         newcomer.Provisional.ShouldBeFalse();
         sut.Hosts.ShouldContain(newcomer);
+        newcomer.Fleet.ShouldNotBeNull().Capacity.ShouldBe(RetryBudget.CapacityFor(_options.Retry));
+    }
+
+    [Fact]
+    public void Get_WithoutAFleetStore_GivesAHostNoShare() =>
+        new HostTable(_time).Get(Host(1), _options).Fleet.ShouldBeNull();
+
+    [Fact]
+    public void Get_AHostWithAKeyLongerThanTheStackBuffer_IsTouchedByItsCallsLikeAnyOther()
+    {
+        string name = string.Join('.', Enumerable.Repeat(new string('a', 60), 5));
+        var options = new ResilientHttpOptions { CircuitBreaker = { MaxTrackedHosts = 2 } };
+        var sut = new HostTable(_time);
+        HostState longName = sut.Get(new Uri($"http://{name}/x"), options);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        sut.Get(Host(1), options);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        sut.Get(new Uri($"http://{name}/y"), options).ShouldBeSameAs(longName); // used again: no longer the longest idle
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        sut.Get(Host(2), options);
+
+        sut.Hosts.Select(h => h.Authority).ShouldBe([longName.Authority, "http://host2.test:80"], ignoreOrder: true);
     }
 
     [Fact]

@@ -67,6 +67,34 @@ public sealed class FleetLoopTests
         store.Published.ShouldBe(1);
     }
 
+    [Fact]
+    public void ASuccessfulCall_EarnsTheFleetItsShare()
+    {
+        (RetryLoop loop, FleetShare share) = Loop(total: null);
+        loop.BeforeSend(_time.GetTimestamp());
+
+        LoopStep stop = loop.Completed(AttemptOutcome.Status(200), _time.GetTimestamp());
+
+        stop.Ending.ShouldBe(CallEnding.Succeeded);
+        share.TakeReport().Earned.ShouldBe(new ResilientHttpOptions().Retry.Budget.Ratio);
+    }
+
+    [Fact]
+    public void AFleetGrantThisProcessCannotPay_IsGivenBackToTheLease()
+    {
+        var host = new HostState("https://a.test:443", 1, _time.GetTimestamp());
+        FleetShare share = new CountingStore().Join("api", host, 1, _time);
+        host.Fleet = share;
+        share.Answered(balance: 3, leaseSize: 2, TimeSpan.FromSeconds(5));
+        host.Budget.Withdraw(FleetAsk.NoWait).ShouldBe(FleetVerdict.Granted); // the local bucket (capacity 1) is now empty
+        int lease = share.Lease;
+        lease.ShouldBe(1);
+
+        host.Budget.Withdraw(FleetAsk.NoWait).ShouldBe(FleetVerdict.Denied);
+
+        share.Lease.ShouldBe(lease, "the fleet's token went back");
+    }
+
     private (RetryLoop Loop, FleetShare Share) Loop(TimeSpan? total, CountingStore? store = null)
     {
         var options = new ResilientHttpOptions { TotalTimeout = total, AttemptTimeout = null };

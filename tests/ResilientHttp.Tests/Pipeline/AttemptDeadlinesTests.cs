@@ -48,6 +48,9 @@ public sealed class AttemptDeadlinesTests
             cutAt[i]!.Value.ShouldBeGreaterThanOrEqualTo(deadline, $"attempt {i}");
             cutAt[i]!.Value.ShouldBeLessThanOrEqualTo(deadline + AttemptDeadlines.Resolution + TimeSpan.FromMilliseconds(1), $"attempt {i}");
         }
+
+        // 100 deadlines a millisecond apart: the timer is set no closer than one resolution apart, not once per deadline.
+        _time.Changes.ShouldBeLessThanOrEqualTo(2 + (100 / (int)AttemptDeadlines.Resolution.TotalMilliseconds));
     }
 
     [Fact]
@@ -171,6 +174,153 @@ public sealed class AttemptDeadlinesTests
         node.Source.IsCancellationRequested.ShouldBeFalse();
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(3, 4)]
+    [InlineData(64, 64)]
+    [InlineData(1000, 64)]
+    public void Create_HasAStripePerProcessorRoundedUpToAPowerOfTwoAtMost64(int processors, int stripes)
+    {
+        using var sut = new AttemptDeadlines(_time, processors);
+
+        sut.StripeCount.ShouldBe(stripes);
+    }
+
+    [Theory]
+    [InlineData(0, 4, 0)]
+    [InlineData(5, 4, 1)]
+    [InlineData(7, 8, 7)]
+    [InlineData(8, 8, 0)]
+    [InlineData(63, 1, 0)]
+    public void StripeOf_IsTheProcessorModuloTheStripes(int processor, int stripes, int stripe) =>
+        AttemptDeadlines.StripeOf(processor, stripes).ShouldBe(stripe);
+
+    [Fact]
+    public void End_OfAnUntrackedNode_GivesItBackToTheNextRentOnThisThread()
+    {
+        using var sut = new AttemptDeadlines(_time, 1);
+        _ = sut.Rent(); // this thread's spare, whichever client it came from
+        DeadlineNode node = sut.Rent();
+
+        sut.End(node, reusable: true);
+
+        sut.Rent().ShouldBeSameAs(node);
+    }
+
+    [Fact]
+    public void End_TwoNodes_TheFirstIsThisThreadsSpareAndTheSecondIsPooled()
+    {
+        using var sut = new AttemptDeadlines(_time, 1);
+        _ = sut.Rent();
+        DeadlineNode first = sut.Rent();
+        DeadlineNode second = sut.Rent();
+
+        sut.End(first, reusable: true);
+        sut.End(second, reusable: true);
+
+        sut.Rent().ShouldBeSameAs(first);
+        sut.Rent().ShouldBeSameAs(second);
+    }
+
+    [Fact]
+    public void End_ManyNodes_APoolKeeps64AndReleasesTheRest()
+    {
+        using var sut = new AttemptDeadlines(_time, 1);
+        _ = sut.Rent();
+        DeadlineNode[] nodes = [.. Enumerable.Range(0, 101).Select(_ => sut.Rent())];
+
+        for (int round = 0; round < 2; round++)
+        {
+            foreach (DeadlineNode node in nodes)
+            {
+                sut.End(node, reusable: true);
+            }
+
+            DeadlineNode[] rented = [.. Enumerable.Range(0, 101).Select(_ => sut.Rent())];
+
+            // One spare and a pool of 64: the 36 others were released, and are not handed out again.
+            var reused = nodes.Where(n => rented.Contains(n)).ToList();
+            reused.Count.ShouldBe(65, $"round {round}");
+            foreach (DeadlineNode released in nodes.Except(reused))
+            {
+                Should.Throw<ObjectDisposedException>(() => released.Source.Token, $"round {round}");
+            }
+
+            nodes = rented;
+        }
+    }
+
+    [Fact]
+    public void End_OfATrackedAttempt_UnlinksIt_SoItsDeadlineLaterCutsNothing()
+    {
+        using var sut = new AttemptDeadlines(_time, 1);
+        _ = sut.Rent();
+        DeadlineNode node = Begin(sut, TimeSpan.FromSeconds(1), _time.GetTimestamp());
+        sut.End(node, reusable: true);
+
+        DeadlineNode again = sut.Rent(); // the same node, for an attempt that completes at once
+        _time.Advance(TimeSpan.FromSeconds(2));
+        sut.End(again, reusable: true);
+
+        again.ShouldBeSameAs(node);
+        node.Source.IsCancellationRequested.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void End_OfAnyOfSeveralTrackedAttempts_LeavesTheOthersTimed()
+    {
+        using var sut = new AttemptDeadlines(_time, 1);
+        long start = _time.GetTimestamp();
+        DeadlineNode first = Begin(sut, TimeSpan.FromSeconds(1), start);
+        DeadlineNode middle = Begin(sut, TimeSpan.FromSeconds(1), start);
+        DeadlineNode last = Begin(sut, TimeSpan.FromSeconds(1), start);
+
+        sut.End(middle, reusable: true);
+        sut.End(first, reusable: true);
+        _time.Advance(TimeSpan.FromSeconds(1) + AttemptDeadlines.Resolution);
+
+        last.Source.IsCancellationRequested.ShouldBeTrue("still in flight: cut");
+        first.Source.IsCancellationRequested.ShouldBeFalse("ended: never cut");
+        middle.Source.IsCancellationRequested.ShouldBeFalse("ended: never cut");
+    }
+
+    [Fact]
+    public void Track_AfterTheTimerFired_SetsTheSameTimerAgain()
+    {
+        using var sut = new AttemptDeadlines(_time);
+        Begin(sut, TimeSpan.FromSeconds(1), _time.GetTimestamp());
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        DeadlineNode later = Begin(sut, TimeSpan.FromSeconds(1), _time.GetTimestamp());
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        later.Source.IsCancellationRequested.ShouldBeTrue();
+        _time.TimersCreated.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Track_ALimitAlreadyUsedUp_IsCutAtTheTimersFirstFiring()
+    {
+        using var sut = new AttemptDeadlines(_time);
+
+        DeadlineNode node = Begin(sut, TimeSpan.FromSeconds(-1), _time.GetTimestamp());
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        node.Source.IsCancellationRequested.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Dispose_ReleasesTheTimer()
+    {
+        var sut = new AttemptDeadlines(_time);
+        Begin(sut, TimeSpan.FromSeconds(1), _time.GetTimestamp());
+
+        sut.Dispose();
+
+        _time.TimersDisposed.ShouldBe(1);
+    }
+
     private static DeadlineNode Begin(AttemptDeadlines sut, TimeSpan limit, long now)
     {
         DeadlineNode node = sut.Rent();
@@ -183,6 +333,8 @@ public sealed class AttemptDeadlinesTests
         public int TimersCreated { get; private set; }
 
         public int Changes { get; set; }
+
+        public int TimersDisposed { get; set; }
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
@@ -198,7 +350,11 @@ public sealed class AttemptDeadlinesTests
                 return inner.Change(dueTime, period);
             }
 
-            public void Dispose() => inner.Dispose();
+            public void Dispose()
+            {
+                owner.TimersDisposed++;
+                inner.Dispose();
+            }
 
             public ValueTask DisposeAsync() => inner.DisposeAsync();
         }

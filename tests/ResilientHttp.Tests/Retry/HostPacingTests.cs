@@ -94,6 +94,34 @@ public sealed class HostPacingTests
         sut.Sent[1].At.ShouldBe(TimeSpan.Zero);
     }
 
+    [Theory]
+    [InlineData(true, true, true)]
+    [InlineData(true, false, true)]
+    [InlineData(false, true, true)]
+    [InlineData(false, false, false)]
+    public void PacingDelay_APauseIsWaitedForWhenEitherKindOfPauseIsHonoured(bool retryAfter, bool rateLimit, bool waits)
+    {
+        var options = new RetryOptions { HonorRetryAfter = retryAfter, HonorRateLimitHeaders = rateLimit, JitterFactor = 0 };
+
+        TimeSpan wait = RetryStrategy.PacingDelay(TimeSpan.FromSeconds(2), options, null, 0.5);
+
+        (wait > TimeSpan.Zero).ShouldBe(waits);
+    }
+
+    [Theory]
+    [InlineData(true, 5.0)]
+    [InlineData(false, null)]
+    public void HostPause_ASpentQuota_IsAPauseOnlyWhileRateLimitHeadersAreHonoured(bool honoured, double? seconds)
+    {
+        var options = new RetryOptions { HonorRateLimitHeaders = honoured };
+        AttemptOutcome outcome = AttemptOutcome.Status(200) with { QuotaReset = TimeSpan.FromSeconds(5) };
+
+        TimeSpan? pause = RetryStrategy.HostPause(outcome, options, out WaitSource source);
+
+        pause.ShouldBe(seconds is { } s ? TimeSpan.FromSeconds(s) : null);
+        source.ShouldBe(WaitSource.RateLimit);
+    }
+
     [Fact]
     public void PacingDelay_PauseExactlyTheCap_IsWaitedFor()
     {
