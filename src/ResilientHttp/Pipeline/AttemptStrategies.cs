@@ -6,11 +6,19 @@ internal sealed class AttemptStrategies
     private AttemptStrategies(AttemptStrategy[] all)
     {
         All = all;
+        Senders = [.. all.Where(s => Overrides(s, nameof(AttemptStrategy.OnSending)))];
+        Readers = [.. all.Where(s => Overrides(s, nameof(AttemptStrategy.OnAnswered)))];
         Interceptors = [.. all.Where(s => s.Intercepts)];
     }
 
     /// <summary>Gets every strategy, in the order they see an attempt.</summary>
     public AttemptStrategy[] All { get; }
+
+    /// <summary>Gets the strategies that see attempts go out (<see cref="AttemptStrategy.OnSending"/>), in order: a hook nobody overrides costs no call.</summary>
+    public AttemptStrategy[] Senders { get; }
+
+    /// <summary>Gets the strategies that read answers (<see cref="AttemptStrategy.OnAnswered"/>), in order.</summary>
+    public AttemptStrategy[] Readers { get; }
 
     /// <summary>Gets the strategies that may answer below the breaker.</summary>
     public AttemptStrategy[] Interceptors { get; }
@@ -23,4 +31,7 @@ internal sealed class AttemptStrategies
         new DeadlineHeaders(),
         new FaultInjector(time, random, telemetry),
     ]);
+
+    private static bool Overrides(AttemptStrategy strategy, string hook) =>
+        strategy.GetType().GetMethod(hook)!.DeclaringType != typeof(AttemptStrategy);
 }

@@ -186,7 +186,7 @@ internal sealed partial class RetryHandler(ClientState client, RandomSource rand
     // Sends one attempt through the breaker right behind (or whatever is there); never throws.
     private Task<HttpResponseMessage> Send(HttpRequestMessage request, ref AttemptContext attempt)
     {
-        foreach (AttemptStrategy strategy in client.Strategies.All)
+        foreach (AttemptStrategy strategy in client.Strategies.Senders)
         {
             strategy.OnSending(request, attempt);
         }
@@ -227,7 +227,7 @@ internal sealed partial class RetryHandler(ClientState client, RandomSource rand
         {
             HttpResponseMessage response = send.Result;
             var outcome = AttemptOutcome.Status((int)response.StatusCode);
-            foreach (AttemptStrategy strategy in client.Strategies.All)
+            foreach (AttemptStrategy strategy in client.Strategies.Readers)
             {
                 strategy.OnAnswered(response, ref outcome, attempt);
             }

@@ -5,7 +5,8 @@ internal sealed class RateLimitReader(TimeProvider time) : AttemptStrategy
 {
     public override void OnAnswered(HttpResponseMessage response, ref AttemptOutcome outcome, in AttemptContext attempt)
     {
-        if (attempt.Options.Retry.HonorRateLimitHeaders && RateLimitHeaders.Read(response, time) is { } reset)
+        // A response built in memory with no headers has nothing to read, and reading would make it allocate them.
+        if (attempt.Options.Retry.HonorRateLimitHeaders && ResponseHeadersPeek.MayHaveHeaders(response) && RateLimitHeaders.Read(response, time) is { } reset)
         {
             outcome = outcome with { QuotaReset = reset };
         }
