@@ -97,6 +97,7 @@ internal sealed class AttemptDeadlines : IDisposable
 
         // Linked before the timer is looked at: a firing that has just begun either sees this node or leaves the
         // timer unset, and then this call sets it.
+        // Stryker disable once Equality : an equal deadline would reach ArmBy, whose check under the lock returns.
         if (Volatile.Read(ref _armedFor) > deadline)
         {
             ArmBy(deadline);
@@ -190,7 +191,7 @@ internal sealed class AttemptDeadlines : IDisposable
             {
                 for (DeadlineNode? node = stripe.Head; node is not null; node = node.Next)
                 {
-                    // Stryker disable once Statement : without it, a node that fired is cancelled again, which does nothing.
+                    // Stryker disable once Statement,Block : without it, a node that fired is cancelled again, which does nothing.
                     if (node.Fired)
                     {
                         continue;

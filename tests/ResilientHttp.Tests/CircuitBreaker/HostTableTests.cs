@@ -387,6 +387,25 @@ public sealed class HostTableTests
     }
 
     [Fact]
+    public void GetForCall_FullTable_AnEvictedHostComingBackIsProvisionalAndKeepsItsMetricName()
+    {
+        HostTable sut = Full();
+        sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
+        sut.GetForCall(Host(1000), _options, _time.GetTimestamp()); // admitted: a quarter of the table made room
+        int evicted = Enumerable.Range(0, 100).First(i => sut.Find($"http://host{i}.test:80") is null);
+        for (int i = 2000; sut.Count < 100; i++)
+        {
+            sut.Get(Host(i), _options); // full again, with hosts past the bound of metric names
+        }
+
+        HostState back = sut.GetForCall(Host(evicted), _options, _time.GetTimestamp());
+
+        back.Provisional.ShouldBeTrue();
+        back.MetricAddress.ShouldBe($"host{evicted}.test");
+        sut.Find($"http://host{evicted}.test:80").ShouldBeNull();
+    }
+
+    [Fact]
     public void GetForCall_FullTableAndAKeyLongerThanTheStackBuffer_IsAdmittedOnItsSecondCallAndFoundThen()
     {
         string name = string.Join('.', Enumerable.Repeat(new string('a', 60), 5));
