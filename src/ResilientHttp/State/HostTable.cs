@@ -360,14 +360,11 @@ internal sealed class HostTable
         int high = count - 1;
 
         // The boundary k stays within [low, high] (low ≤ k ≤ high once inside); the loop ends when it is at an end.
-        // Stryker disable once Logical,Equality : each variant (low <= high, k >= low, the ||s) only runs more partitions of a range that holds the boundary, which keep the order and end.
         while (low < high && k > low && k <= high)
         {
             long pivot = keys[low + ((high - low) / 2)];
             int i = low;
             int j = high;
-
-            // Stryker disable once Equality : with i < j, a last element where i meets j stays unplaced, inside whichever part is kept.
             while (i <= j)
             {
                 while (keys[i] < pivot)
