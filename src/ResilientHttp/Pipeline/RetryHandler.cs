@@ -265,12 +265,11 @@ internal sealed partial class RetryHandler(ClientState client, RandomSource rand
     {
         // One reading of the clock for everything decided about this attempt.
         long now = ended ?? _time.GetTimestamp();
-        if (loop.Host.Provisional && HostTable.LeavesState(result.Outcome, loop.Options))
+        if (loop.Host.Provisional && client.Hosts.Settle(loop.Host, result.Outcome, loop.Options, now) is { } tracked)
         {
-            // C6: a full table's newcomer is tracked from the first attempt that has something to keep, before the breaker
-            // or the loop records it.
-            attempt.Host = client.Hosts.Track(loop.Host, loop.Options);
-            loop.Track(attempt.Host);
+            // C6: a full table's newcomer goes on with its tracked state, before the breaker or the loop records anything.
+            attempt.Host = tracked;
+            loop.Track(tracked);
         }
 
         Reported(request, attempt, result.Outcome, now);

@@ -109,19 +109,39 @@ internal sealed class HostTable
 
     /// <summary>
     /// C6: the state a call with a <see cref="HostState.Provisional"/> host goes on with once it has something to keep:
-    /// the provisional state itself, now tracked, or the state another call had the host tracked with meanwhile.
+    /// the provisional state itself, now tracked (and used now), or the state another call had the host tracked with
+    /// meanwhile.
     /// </summary>
     /// <param name="provisional">The call's own state, <see cref="HostState.Provisional"/>.</param>
     /// <param name="options">The client's options in force now.</param>
-    public HostState Track(HostState provisional, ResilientHttpOptions options) => Add(provisional, options.CircuitBreaker.MaxTrackedHosts);
+    /// <param name="now">The current timestamp of the client's clock.</param>
+    public HostState Track(HostState provisional, ResilientHttpOptions options, long now)
+    {
+        provisional.Touch(now, _touchGranularity);
+        return Add(provisional, options.CircuitBreaker.MaxTrackedHosts);
+    }
+
+    /// <summary>
+    /// C6: after an attempt of a call with a <see cref="HostState.Provisional"/> host, the tracked state the call goes on
+    /// with, or <see langword="null"/> to go on with its own: an attempt that leaves state (<see cref="LeavesState"/>)
+    /// is tracked; any other is still told to the host's tracked state when another call had it tracked meanwhile (a
+    /// success resets its failures, and C2 reads its time).
+    /// </summary>
+    /// <param name="provisional">The call's own state.</param>
+    /// <param name="outcome">How the attempt ended.</param>
+    /// <param name="options">The client's options in force now.</param>
+    /// <param name="now">The current timestamp of the client's clock.</param>
+    public HostState? Settle(HostState provisional, in AttemptOutcome outcome, ResilientHttpOptions options, long now) =>
+        LeavesState(outcome, options) ? Track(provisional, options, now) : Find(provisional.Authority);
 
     /// <summary>
     /// C6: whether an attempt that ended with <paramref name="outcome"/> leaves anything in its host's state: all but a
-    /// successful call (<see cref="RetryStrategy.IsSuccessfulCall"/>) whose quota is not spent. (A <c>Retry-After</c> is
-    /// read only from a retriable answer, which is no successful call.)
+    /// successful call (<see cref="RetryStrategy.IsSuccessfulCall"/>) whose quota is not spent, and the caller's
+    /// cancellation (which the breaker and the budget count as nothing). (A <c>Retry-After</c> is read only from a
+    /// retriable answer, which is no successful call.)
     /// </summary>
     public static bool LeavesState(in AttemptOutcome outcome, ResilientHttpOptions options) =>
-        !RetryStrategy.IsSuccessfulCall(outcome, options) || outcome.QuotaReset is not null;
+        outcome.Kind != OutcomeKind.Canceled && (!RetryStrategy.IsSuccessfulCall(outcome, options) || outcome.QuotaReset is not null);
 
     /// <summary>Gets the doorkeeper's number of slots for a table of <paramref name="max"/> hosts: a power of two, twice the table, at most 65,536.</summary>
     internal static int DoorkeeperSize(int max) => (int)Math.Min(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)max) * 2, 65_536);

@@ -74,6 +74,38 @@ public sealed class FullHostTableTests
     }
 
     [Fact]
+    public async Task Send_FullTableANewcomersFirstCallAnsweringAfterASecondCallTrackedIt_IsToldToTheTrackedCircuit()
+    {
+        using var sut = CreateSut(o => (o.Retry.MaxAttempts, o.CircuitBreaker.FailureThreshold) = (1, 5));
+        var firstAnswer = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        int calls = 0;
+        sut.Handle((request, _) => request.RequestUri!.Host != "other.test"
+            ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK))
+            : Interlocked.Increment(ref calls) == 1 ? firstAnswer.Task : Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)));
+        using (await sut.GetAsync())
+        {
+        }
+
+        sut.Time.Advance(TimeSpan.FromSeconds(10));
+        Task<HttpResponseMessage> first = sut.Client.GetAsync(Other);            // the newcomer's first call: its own state, in flight
+        using (await sut.RunAsync(sut.Client.GetAsync(Other)))                  // its second: tracked, and fails
+        {
+        }
+
+        CircuitInfo afterFailure = sut.Services.GetRequiredService<ResilientHttpCircuits>().GetCircuits().Single();
+        afterFailure.ConsecutiveFailures.ShouldBe(1);
+        firstAnswer.SetResult(new HttpResponseMessage(HttpStatusCode.OK));
+        using (await first)
+        {
+        }
+
+        // The host answered: its tracked circuit heard it, as it would have from a tracked call.
+        CircuitInfo circuit = sut.Services.GetRequiredService<ResilientHttpCircuits>().GetCircuits().Single();
+        circuit.Authority.ShouldBe("http://other.test:80");
+        circuit.ConsecutiveFailures.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Send_FullTableANewcomerThatSpentItsQuota_KeepsItsPauseForTheNextCall()
     {
         using var sut = CreateSut().Respond(() =>

@@ -466,7 +466,7 @@ public sealed class HostTableTests
 
         HostState newcomer = sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
 
-        sut.Track(newcomer, _options).ShouldBeSameAs(newcomer);
+        sut.Track(newcomer, _options, _time.GetTimestamp()).ShouldBeSameAs(newcomer);
         newcomer.Provisional.ShouldBeFalse();
         sut.Find("http://host1000.test:80").ShouldBeSameAs(newcomer);
         sut.Count.ShouldBeLessThanOrEqualTo(100);
@@ -481,8 +481,8 @@ public sealed class HostTableTests
         HostState mine = sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
         HostState theirs = sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
 
-        sut.Track(mine, _options).ShouldBeSameAs(theirs);
-        sut.Track(theirs, _options).ShouldBeSameAs(theirs);
+        sut.Track(mine, _options, _time.GetTimestamp()).ShouldBeSameAs(theirs);
+        sut.Track(theirs, _options, _time.GetTimestamp()).ShouldBeSameAs(theirs);
     }
 
     [Fact]
@@ -529,6 +529,51 @@ public sealed class HostTableTests
         HostTable.LeavesState(AttemptOutcome.Status(status), _options).ShouldBe(!successful);
         HostTable.LeavesState(AttemptOutcome.Status(status) with { QuotaReset = TimeSpan.FromSeconds(5) }, _options).ShouldBeTrue();
         HostTable.LeavesState(AttemptOutcome.Of(OutcomeKind.Timeout), _options).ShouldBeTrue();
+        HostTable.LeavesState(AttemptOutcome.Of(OutcomeKind.Canceled), _options).ShouldBeFalse("the caller's cancellation counts as nothing");
+    }
+
+    [Fact]
+    public void Track_ANewcomerWhoseCallTookLong_JoinsTheTableAsUsedNow()
+    {
+        HostTable sut = Full();
+        HostState newcomer = sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
+        _time.Advance(TimeSpan.FromSeconds(30)); // a timeout, say, before the attempt's failure is known
+
+        sut.Track(newcomer, _options, _time.GetTimestamp());
+
+        newcomer.LastUsed.ShouldBe(_time.GetTimestamp());
+    }
+
+    [Fact]
+    public void Settle_AnAttemptThatLeavesState_TracksTheProvisionalHost()
+    {
+        HostTable sut = Full();
+        HostState newcomer = sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
+
+        sut.Settle(newcomer, AttemptOutcome.Status(503), _options, _time.GetTimestamp()).ShouldBeSameAs(newcomer);
+
+        sut.Find(newcomer.Authority).ShouldBeSameAs(newcomer);
+    }
+
+    [Fact]
+    public void Settle_ASuccessWhileNoOtherCallTrackedTheHost_KeepsTheCallsOwnState()
+    {
+        HostTable sut = Full();
+        HostState newcomer = sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
+
+        sut.Settle(newcomer, AttemptOutcome.Status(200), _options, _time.GetTimestamp()).ShouldBeNull();
+
+        sut.Find(newcomer.Authority).ShouldBeNull();
+    }
+
+    [Fact]
+    public void Settle_ASuccessAfterAnotherCallTrackedTheHost_GoesOnWithThatState()
+    {
+        HostTable sut = Full();
+        HostState mine = sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
+        HostState theirs = sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
+
+        sut.Settle(mine, AttemptOutcome.Status(200), _options, _time.GetTimestamp()).ShouldBeSameAs(theirs);
     }
 
     [Fact]
