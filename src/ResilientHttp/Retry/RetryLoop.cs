@@ -107,7 +107,8 @@ internal struct RetryLoop
         TimeSpan blocked = _options.CircuitBreaker.Enabled ? _host.Circuit.BlockedFor(now, _time) : TimeSpan.Zero;
         // Only a retriable outcome can reach the budget: the bucket is looked up (and made) only then.
         RetryBudget? budget = OutcomeClassifier.IsRetriable(outcome, retry) ? _host.Budget : null;
-        RetryDecision decision = RetryStrategy.Decide(outcome, Attempt, _facts, retry, Remaining(now), budget, _random, blocked, _asked ? FleetAsk.Waited : FleetAsk.MayWait);
+        TimeSpan? remaining = Remaining(now);
+        RetryDecision decision = RetryStrategy.Decide(outcome, Attempt, _facts, retry, remaining, budget, _random, blocked, _asked ? FleetAsk.Waited : FleetAsk.MayWait);
         if (decision.Reason == RetryDecisionReason.BudgetPending)
         {
             // The fleet has not answered this process lately: hear it (one round trip, never past the call's deadline),
@@ -115,7 +116,7 @@ internal struct RetryLoop
             _asked = true;
             _askedAt = now;
             TimeSpan ask = _host.Fleet!.AnswerTimeout;
-            return new LoopStep(LoopAction.Ask, Remaining(now) is { } left ? TimeSpan.FromTicks(Math.Clamp(left.Ticks, 0, ask.Ticks)) : ask);
+            return new LoopStep(LoopAction.Ask, remaining is { } left ? TimeSpan.FromTicks(Math.Clamp(left.Ticks, 0, ask.Ticks)) : ask);
         }
 
         // The time spent hearing the fleet is part of the retry's wait, not added to it.
