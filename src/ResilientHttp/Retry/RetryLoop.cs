@@ -104,11 +104,16 @@ internal struct RetryLoop
             RetryStrategy.RecordPause(outcome, _host, retry, now, _time);
         }
 
+        // A final outcome (the common answer among them) has nothing to weigh: no circuit, no deadline, no budget. (An
+        // outcome the fleet was asked about was retriable: it never ends here.)
+        if (RetryStrategy.Final(outcome, retry) is { } final)
+        {
+            return new LoopStep(LoopAction.Stop, Reason: final, Ending: Conclude(outcome));
+        }
+
         TimeSpan blocked = _options.CircuitBreaker.Enabled ? _host.Circuit.BlockedFor(now, _time) : TimeSpan.Zero;
-        // Only a retriable outcome can reach the budget: the bucket is looked up (and made) only then.
-        RetryBudget? budget = OutcomeClassifier.IsRetriable(outcome, retry) ? _host.Budget : null;
         TimeSpan? remaining = Remaining(now);
-        RetryDecision decision = RetryStrategy.Decide(outcome, Attempt, _facts, retry, remaining, budget, _random, blocked, _asked ? FleetAsk.Waited : FleetAsk.MayWait);
+        RetryDecision decision = RetryStrategy.Decide(outcome, Attempt, _facts, retry, remaining, _host.Budget, _random, blocked, _asked ? FleetAsk.Waited : FleetAsk.MayWait);
         if (decision.Reason == RetryDecisionReason.BudgetPending)
         {
             // The fleet has not answered this process lately: hear it (one round trip, never past the call's deadline),
@@ -127,10 +132,11 @@ internal struct RetryLoop
             return new LoopStep(LoopAction.Wait, TimeSpan.FromTicks(Math.Max(0, (decision.Delay - heard).Ticks)), decision.Source, IsRetry: true);
         }
 
-        return new LoopStep(LoopAction.Stop, Reason: decision.Reason, Ending: Conclude(outcome));
+        // A retriable outcome the call stops on is no successful call (R9): nothing is paid back.
+        return new LoopStep(LoopAction.Stop, Reason: decision.Reason, Ending: CallEnding.Failed);
     }
 
-    // R9: a call that ends well pays its share back into the host's budget.
+    // R9: a call that ends well pays its share back into the host's budget. The outcome is final (not retriable).
     private readonly CallEnding Conclude(in AttemptOutcome outcome)
     {
         if (outcome.Kind is OutcomeKind.Canceled or OutcomeKind.CircuitOpen)
@@ -138,7 +144,7 @@ internal struct RetryLoop
             return CallEnding.Silent;
         }
 
-        if (!RetryStrategy.IsSuccessfulCall(outcome, _options))
+        if (!RetryStrategy.IsSuccessfulAnswer(outcome, _options))
         {
             return CallEnding.Failed;
         }

@@ -27,17 +27,9 @@ internal static class RetryStrategy
         TimeSpan circuitBlockedFor = default,
         FleetAsk fleet = FleetAsk.NoWait)
     {
-        switch (outcome.Kind)
+        if (Final(outcome, options) is { } final)
         {
-            case OutcomeKind.Canceled:
-                return RetryDecision.Stop(RetryDecisionReason.Canceled);
-            case OutcomeKind.CircuitOpen:
-                return RetryDecision.Stop(RetryDecisionReason.CircuitOpen);
-        }
-
-        if (!OutcomeClassifier.IsRetriable(outcome, options))
-        {
-            return RetryDecision.Stop(RetryDecisionReason.NotRetriable);
+            return RetryDecision.Stop(final);
         }
 
         if (!call.RetriesAllowed)
@@ -100,13 +92,28 @@ internal static class RetryStrategy
     }
 
     /// <summary>
+    /// Why <paramref name="outcome"/> ends the call whatever else is known of it (the caller cancelled, the circuit
+    /// refused the send, or the outcome is not worth another attempt), or <see langword="null"/> when it is retriable
+    /// and the rest of <see cref="Decide"/> weighs it.
+    /// </summary>
+    public static RetryDecisionReason? Final(in AttemptOutcome outcome, RetryOptions options) => outcome.Kind switch
+    {
+        OutcomeKind.Canceled => RetryDecisionReason.Canceled,
+        OutcomeKind.CircuitOpen => RetryDecisionReason.CircuitOpen,
+        _ => OutcomeClassifier.IsRetriable(outcome, options) ? null : RetryDecisionReason.NotRetriable,
+    };
+
+    /// <summary>
     /// R9: whether a call that ended with <paramref name="outcome"/> was a success for its host, one that
     /// refills the budget: a response that is neither retriable nor a server failure (5xx or a breaker
     /// failure status). A 4xx counts: the host did its job.
     /// </summary>
     public static bool IsSuccessfulCall(in AttemptOutcome outcome, ResilientHttpOptions options) =>
+        IsSuccessfulAnswer(outcome, options) && !OutcomeClassifier.IsRetriable(outcome, options.Retry);
+
+    /// <summary>R9: <see cref="IsSuccessfulCall"/> of an outcome already known not to be retriable: a response that is no server failure.</summary>
+    public static bool IsSuccessfulAnswer(in AttemptOutcome outcome, ResilientHttpOptions options) =>
         outcome.IsResponse &&
-        !OutcomeClassifier.IsRetriable(outcome, options.Retry) &&
         outcome.StatusCode < 500 &&
         !options.CircuitBreaker.FailureSet.Contains(outcome.StatusCode);
 

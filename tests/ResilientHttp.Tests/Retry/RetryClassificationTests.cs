@@ -186,6 +186,46 @@ public sealed class RetryClassificationTests
         RetryStrategy.IsSuccessfulCall(AttemptOutcome.Of((OutcomeKind)kind), new ResilientHttpOptions()).ShouldBeFalse();
     }
 
+    [Theory]
+    [InlineData((int)OutcomeKind.Canceled, 0, (int)RetryDecisionReason.Canceled)]
+    [InlineData((int)OutcomeKind.CircuitOpen, 0, (int)RetryDecisionReason.CircuitOpen)]
+    [InlineData((int)OutcomeKind.OtherException, 0, (int)RetryDecisionReason.NotRetriable)]
+    [InlineData((int)OutcomeKind.Response, 200, (int)RetryDecisionReason.NotRetriable)]
+    [InlineData((int)OutcomeKind.Response, 404, (int)RetryDecisionReason.NotRetriable)]
+    [InlineData((int)OutcomeKind.Response, 500, (int)RetryDecisionReason.NotRetriable)]
+    public void Final_AnOutcomeNoRetryCanFollow_NamesWhy_AsDecideDoes(int kind, int status, int reason)
+    {
+        var outcome = new AttemptOutcome((OutcomeKind)kind, status);
+        var options = new RetryOptions();
+
+        RetryStrategy.Final(outcome, options).ShouldBe((RetryDecisionReason)reason);
+        RetryStrategy.Decide(outcome, 1, new CallFacts(true, true, true), options, null, null, new FixedRandom(0.0)).Reason.ShouldBe((RetryDecisionReason)reason);
+    }
+
+    [Theory]
+    [InlineData((int)OutcomeKind.Response, 503)]
+    [InlineData((int)OutcomeKind.Response, 429)]
+    [InlineData((int)OutcomeKind.Timeout, 0)]
+    [InlineData((int)OutcomeKind.ConnectFailure, 0)]
+    [InlineData((int)OutcomeKind.NetworkError, 0)]
+    public void Final_ARetriableOutcome_IsLeftToTheRestOfDecide(int kind, int status)
+    {
+        RetryStrategy.Final(new AttemptOutcome((OutcomeKind)kind, status), new RetryOptions()).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData(200, true)]
+    [InlineData(429, true)]
+    [InlineData(499, true)]
+    [InlineData(500, false)]
+    public void IsSuccessfulAnswer_LeavesRetriabilityToTheCaller_AndCountsNoServerFailure(int status, bool successful)
+    {
+        // 429 is retriable, so no successful call; as an answer known final (its retries spent elsewhere) it is one.
+        RetryStrategy.IsSuccessfulAnswer(AttemptOutcome.Status(status), new ResilientHttpOptions()).ShouldBe(successful);
+        RetryStrategy.IsSuccessfulAnswer(AttemptOutcome.Status(status), new ResilientHttpOptions { CircuitBreaker = { FailureStatusCodes = [status] } }).ShouldBeFalse();
+        RetryStrategy.IsSuccessfulAnswer(AttemptOutcome.Of(OutcomeKind.Timeout), new ResilientHttpOptions()).ShouldBeFalse();
+    }
+
     [Fact]
     public void Decide_RetriesDisabledForTheCall_StopsWhereItWouldOtherwiseRetry()
     {
