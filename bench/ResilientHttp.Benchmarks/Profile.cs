@@ -83,7 +83,10 @@ internal static class Profile
 
     private static void Measure(string name, Action action)
     {
-        for (int i = 0; i < N / 10; i++)
+        // Warmed for half a second, not a count of calls: tiered compilation installs the optimized code in the
+        // background about 100 ms after a method is first hot, and a short warm-up measured the unoptimized code.
+        var warm = Stopwatch.StartNew();
+        while (warm.ElapsedMilliseconds < 500)
         {
             action();
         }
