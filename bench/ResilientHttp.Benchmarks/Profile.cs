@@ -53,10 +53,10 @@ internal static class Profile
 
         Measure("TimeProvider.GetTimestamp", () => time.GetTimestamp());
         Measure("a fresh request Uri (what HttpClient makes)", () => _ = new Uri(baseAddress, "/item"));
-        Measure("host lookup, fresh Uri", () => table.Get(new Uri(baseAddress, "/item"), options));
-        Measure("host lookup, same Uri", () => table.Get(uri, options));
-        Measure("host lookup, 10,000 hosts round-robin, one call each", () => churn.GetForCall(many[next++ % many.Length], options, time.GetTimestamp()));
-        Measure("host lookup, 10,000 hosts round-robin, each tracked", () => churn.Get(many[next++ % many.Length], options));
+        Measure("host lookup, fresh Uri (Uri and clock included)", () => table.Get(new Uri(baseAddress, "/item"), options));
+        Measure("host lookup, same Uri (clock included)", () => table.Get(uri, options));
+        Measure("host lookup, 10,000 hosts, once each (clock incl.)", () => churn.GetForCall(many[next++ % many.Length], options, time.GetTimestamp()));
+        Measure("host lookup, 10,000 hosts tracked (clock incl.)", () => churn.Get(many[next++ % many.Length], options));
         Measure("attempt timer, send completed at once", () => deadlines.End(deadlines.Rent(), reusable: true));
         Measure("attempt timer, send in flight", () =>
         {
