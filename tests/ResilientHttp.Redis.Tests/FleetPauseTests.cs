@@ -66,11 +66,8 @@ public sealed class FleetPauseTests : RedisWorld
         (await other.GetStatusAsync()).ShouldBe(200);
         Server.Answer = c => c.Request.Headers["X-Process"] == "told" ? (429, "20") : (200, null);
         (await told.GetStatusAsync()).ShouldBe(429);
-        DateTimeOffset start = time.GetUtcNow();
 
         (await NotHeldAsync(other)).ShouldBe(200);
-
-        time.GetUtcNow().ShouldBe(start);
     }
 
     [Fact]
@@ -83,11 +80,9 @@ public sealed class FleetPauseTests : RedisWorld
         Server.Answer = c => c.Request.Headers["X-Process"] == "told" ? (429, "20") : (200, null);
         (await told.GetStatusAsync()).ShouldBe(429);
         await using ConnectionMultiplexer look = await Redis.ConnectAsync();
-        DateTimeOffset start = time.GetUtcNow();
 
         (await NotHeldAsync(other)).ShouldBe(200);
 
-        time.GetUtcNow().ShouldBe(start, "the other process was not held");
         Redis.Keys(look, "resilienthttp:pause:*").ShouldBeEmpty();
         Held(told, TimeProvider.System).ShouldBeGreaterThan(TimeSpan.FromSeconds(15), "the process told keeps its own pause");
     }
