@@ -7,8 +7,6 @@ namespace ResilientHttp;
 /// </summary>
 internal sealed class FaultInjector(TimeProvider time, RandomSource random, ClientTelemetry telemetry) : AttemptStrategy
 {
-    public override bool Intercepts => true;
-
     public override Task<HttpResponseMessage>? Intercept(HttpRequestMessage request, in AttemptContext attempt, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send)
     {
         FaultInjectionOptions options = attempt.Options.FaultInjection;

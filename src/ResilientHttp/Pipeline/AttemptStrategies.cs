@@ -8,7 +8,7 @@ internal sealed class AttemptStrategies
         All = all;
         Senders = [.. all.Where(s => Overrides(s, nameof(AttemptStrategy.OnSending)))];
         Readers = [.. all.Where(s => Overrides(s, nameof(AttemptStrategy.OnAnswered)))];
-        Interceptors = [.. all.Where(s => s.Intercepts)];
+        Interceptors = [.. all.Where(s => Overrides(s, nameof(AttemptStrategy.Intercept)))];
     }
 
     /// <summary>Gets every strategy, in the order they see an attempt.</summary>
@@ -20,7 +20,7 @@ internal sealed class AttemptStrategies
     /// <summary>Gets the strategies that read answers (<see cref="AttemptStrategy.OnAnswered"/>), in order.</summary>
     public AttemptStrategy[] Readers { get; }
 
-    /// <summary>Gets the strategies that may answer below the breaker.</summary>
+    /// <summary>Gets the strategies that may answer below the breaker (<see cref="AttemptStrategy.Intercept"/>), in order.</summary>
     public AttemptStrategy[] Interceptors { get; }
 
     /// <summary>The list: a new capability is one line here.</summary>

@@ -4,13 +4,11 @@ namespace ResilientHttp;
 /// The seam a capability joins the pipeline through: it sees every attempt as it goes out, may read what the host
 /// said into the attempt's outcome, and may answer in place of the network below the breaker. A capability is one
 /// subclass in one file, and one line in <see cref="AttemptStrategies.For"/>. Every hook runs on the attempt's
-/// path, so each must be cheap and must not throw.
+/// path, so each must be cheap and must not throw; a hook a strategy does not override is never called
+/// (<see cref="AttemptStrategies"/>).
 /// </summary>
 internal abstract class AttemptStrategy
 {
-    /// <summary>Gets whether <see cref="Intercept"/> may answer attempts: only such strategies are asked.</summary>
-    public virtual bool Intercepts => false;
-
     /// <summary>Called as an attempt is about to be sent (after the breaker let it through).</summary>
     /// <param name="request">The request, which may be given headers of this attempt.</param>
     /// <param name="attempt">The attempt.</param>
