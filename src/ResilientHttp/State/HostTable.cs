@@ -80,30 +80,17 @@ internal sealed class HostTable
     private HostState Get(Uri uri, ResilientHttpOptions options, long now, bool admitOnFirstSight)
     {
         Span<char> buffer = stackalloc char[MaxStackAuthority];
-        HostState? known;
-        string authority;
-        if (TryFormatAuthority(uri, buffer, out int length))
-        {
-            if (_bySpan.TryGetValue(buffer[..length], out known))
-            {
-                known.Touch(now, _touchGranularity);
-                return known;
-            }
 
-            // A new host: its key is the text just formatted (no second parse of the Uri).
-            authority = new string(buffer[..length]);
-        }
-        else
+        // A key too long for the stack buffer is made as a string at once.
+        string? authority = TryFormatAuthority(uri, buffer, out int length) ? null : FormatAuthority(uri);
+        if (authority is null ? _bySpan.TryGetValue(buffer[..length], out HostState? known) : _hosts.TryGetValue(authority, out known))
         {
-            // A key too long for the stack buffer.
-            authority = FormatAuthority(uri);
-            if (_hosts.TryGetValue(authority, out known))
-            {
-                known.Touch(now, _touchGranularity);
-                return known;
-            }
+            known.Touch(now, _touchGranularity);
+            return known;
         }
 
+        // A new host: its key is the text just formatted (no second parse of the Uri).
+        authority ??= new string(buffer[..length]);
         int max = options.CircuitBreaker.MaxTrackedHosts;
         HostState created = Create(uri, authority, now, options);
         return !admitOnFirstSight && Count >= max && FirstSighting(authority, max) ? created : Add(created, max);
