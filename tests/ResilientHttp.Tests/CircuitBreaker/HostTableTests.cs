@@ -457,12 +457,7 @@ public sealed class HostTableTests
     [Fact]
     public void Track_AProvisionalHost_AddsItToTheTable()
     {
-        var sut = new HostTable(_time);
-        for (int i = 0; i < 100; i++)
-        {
-            sut.Get(Host(i), _options);
-            _time.Advance(TimeSpan.FromSeconds(1));
-        }
+        HostTable sut = Full();
 
         HostState newcomer = sut.GetForCall(Host(1000), _options, _time.GetTimestamp());
 
@@ -596,12 +591,14 @@ public sealed class HostTableTests
     }
 
     // A table holding its 100 hosts, host0 to host99.
+    // A table of 100 hosts, host0 idle longest: each was called a second after the one before.
     private HostTable Full(FleetStore? fleet = null)
     {
         var table = new HostTable(_time, fleet, "api");
         for (int i = 0; i < 100; i++)
         {
             table.Get(Host(i), _options);
+            _time.Advance(TimeSpan.FromSeconds(1));
         }
 
         return table;
